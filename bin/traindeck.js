@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Launches the TrainDeck CLI. The CLI is TypeScript run directly by Node's type stripping
+// (on by default since Node 22.18; earlier 22.x releases get the flag).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`traindeck needs Node.js >= 22.12 (this is ${process.versions.node}). Install a current LTS, e.g. Node 24.`);
+  process.exit(1);
+}
+const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+if (process.features.typescript) {
+  await import(entry);
+} else {
+  const result = spawnSync(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}

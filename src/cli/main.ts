@@ -1,0 +1,50 @@
+// The `traindeck` command: train, serve (and more as trainers land). Usage mistakes print a clear
+// message and exit 2; failures exit 1.
+import { UsageError } from './arguments.ts';
+import { trainCommand, trainUsage } from './commands/train.ts';
+import { serveCommand, serveUsage } from './commands/serve.ts';
+
+const usage = `TrainDeck: a training lab for crypto-trading agents.
+
+Usage: traindeck <command> [options]
+
+Commands:
+  train <trainer>   run one training run in the foreground
+  serve             serve the app on localhost (headless training box)
+
+Run "traindeck <command> --help" for a command's options.`;
+
+const commands: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
+  train: { run: trainCommand, usage: trainUsage },
+  serve: { run: serveCommand, usage: serveUsage },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`traindeck: unknown command "${name}"\n\n${usage}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`traindeck ${name}: ${error.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    const issues = (error as { issues?: string[] }).issues;
+    process.stderr.write(`traindeck ${name}: ${(error as Error).message}${issues ? `\n  ${issues.join('\n  ')}` : ''}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

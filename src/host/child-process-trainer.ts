@@ -1,0 +1,53 @@
+// TrainerProcess over child_process.fork: how serve mode and the CLI run trainer workers. The
+// worker entry is TypeScript run directly by Node (type stripping), so no build step is needed.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { HostToWorkerMessage } from './protocol.ts';
+import { describeExit, OutputTail, type TrainerExit, type TrainerProcess, type TrainerProcessFactory } from './trainer-process.ts';
+
+export const workerEntryPath = fileURLToPath(new URL('../workers/trainer-worker.ts', import.meta.url));
+
+export function createChildProcessTrainerFactory(entryPath = workerEntryPath): TrainerProcessFactory {
+  return () => {
+    const child = fork(entryPath, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      execArgv: ['--disable-warning=ExperimentalWarning'],
+    });
+    const stderr = new OutputTail();
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr.append(chunk);
+      if (process.env.TRAINDECK_WORKER_STDERR === 'inherit') process.stderr.write(chunk);
+    });
+    const exitListeners: Array<(exit: TrainerExit) => void> = [];
+    let exited = false;
+    const finish = (exit: TrainerExit) => {
+      if (exited) return;
+      exited = true;
+      for (const listener of exitListeners) listener(exit);
+    };
+    child.on('error', (error) => finish({ kind: 'crashed', reason: `Trainer process failed: ${error.message}`, exitCode: null, signal: null }));
+    // 'close' (not 'exit') so the stderr tail is complete when the crash is described.
+    child.on('close', (exitCode, signal) => {
+      finish(exitCode === 0 ? { kind: 'clean' } : { kind: 'crashed', reason: describeExit(exitCode, signal, stderr.lastLines()), exitCode, signal });
+    });
+    const trainer: TrainerProcess = {
+      get pid() {
+        return child.pid;
+      },
+      send(message: HostToWorkerMessage) {
+        if (child.connected) child.send(message);
+      },
+      onMessage(listener) {
+        child.on('message', listener);
+      },
+      onExit(listener) {
+        exitListeners.push(listener);
+      },
+      kill() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+    };
+    return trainer;
+  };
+}

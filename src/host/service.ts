@@ -1,0 +1,52 @@
+// The TrainDeck service: the host's implementation of the IPC contract, shared by Electron main and
+// the serve-mode server. It knows nothing of transports; they feed it validated requests.
+import { arch, cpus, platform, totalmem } from 'node:os';
+import type { EventName, EventPayload, SystemInfo, TrainDeckService } from '../shared/ipc/contract.ts';
+import { ApiError } from '../shared/ipc/envelope.ts';
+import type { TrainerName } from '../shared/run.ts';
+import type { RunManager } from './run-manager.ts';
+
+export interface ServiceOptions {
+  runManager: RunManager;
+  host: SystemInfo['host'];
+  appVersion: string;
+  /** Trainers this build can run. */
+  trainers: TrainerName[];
+}
+
+export type EventSink = <K extends EventName>(event: K, payload: EventPayload<K>) => void;
+
+export function createTrainDeckService(options: ServiceOptions): TrainDeckService {
+  const { runManager } = options;
+  return {
+    async startRun(config) {
+      if (!options.trainers.includes(config.trainer)) {
+        throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
+      }
+      return runManager.start(config);
+    },
+    stopRun: ({ runId }) => runManager.stop(runId),
+    listRuns: async () => runManager.list(),
+    getRun: async ({ runId }) => runManager.get(runId),
+    getSystemInfo: async () => ({
+      appVersion: options.appVersion,
+      platform: platform(),
+      arch: arch(),
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      cpuCores: cpus().length,
+      totalMemoryBytes: totalmem(),
+      host: options.host,
+      trainers: options.trainers,
+    }),
+  };
+}
+
+/** Forwards every host event to a transport's sink (a window, or all WebSocket clients). */
+export function forwardEvents(runManager: RunManager, sink: EventSink): () => void {
+  const unsubscribers = [
+    runManager.on('runUpdated', (record) => sink('runUpdated', record)),
+    runManager.on('runMetrics', (payload) => sink('runMetrics', payload)),
+    runManager.on('runEvaluation', (payload) => sink('runEvaluation', payload)),
+  ];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}

@@ -1,0 +1,91 @@
+// Electron main: the window, the IPC adapter and the host. Trainers run in utilityProcess
+// children; the renderer is sandboxed, context-isolated and reaches the host only through the
+// preload bridge, whose sender is checked on every request.
+import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RunManager } from '../host/run-manager.ts';
+import { createTrainDeckService, forwardEvents } from '../host/service.ts';
+import { createRequestDispatcher } from '../shared/ipc/dispatcher.ts';
+import { eventChannel, requestChannel } from '../shared/ipc/bridge.ts';
+import { availableTrainers } from '../workers/trainers/registry.ts';
+import { createUtilityProcessTrainerFactory } from './utility-process-trainer.ts';
+
+const rendererUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+
+let mainWindow: BrowserWindow | undefined;
+
+function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  if (rendererUrl) return url.startsWith(rendererUrl);
+  return url === pathToFileURL(rendererFile).href || url.startsWith(`${pathToFileURL(rendererFile).href}#`);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 880,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'TrainDeck',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (rendererUrl) void window.loadURL(rendererUrl);
+  else void window.loadFile(rendererFile);
+  return window;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+
+  const runManager = new RunManager({
+    dataDir: app.getPath('userData'),
+    startTrainer: createUtilityProcessTrainerFactory(join(import.meta.dirname, 'trainer-worker.js')),
+  });
+  const service = createTrainDeckService({ runManager, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });
+  const dispatch = createRequestDispatcher(service, (error) => console.error('[traindeck] request failed:', error));
+
+  ipcMain.handle(requestChannel, (event, message: unknown) => {
+    if (!isTrustedSender(event)) {
+      return { kind: 'response', id: -1, ok: false, error: { code: 'unauthorized', message: 'Request from an untrusted frame' } };
+    }
+    return dispatch(message);
+  });
+  forwardEvents(runManager, (event, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, { event, payload });
+  });
+
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    event.preventDefault();
+    quitting = true;
+    void runManager.shutdown().finally(() => app.quit());
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+void start();

@@ -1,0 +1,108 @@
+// The runs store: the run list and the selected run, kept current by host events. Metric series
+// and equity curves go into RunFeeds outside reactivity; only small scalars are reactive.
+import { defineStore } from 'pinia';
+import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
+import type { RunConfigInput, RunRecord } from '../../../shared/run.ts';
+import type { EvaluationReport, MetricSample } from '../../../shared/metrics.ts';
+import type { SystemInfo } from '../../../shared/ipc/contract.ts';
+import { api, describeError } from '../api/index.ts';
+import { RunFeed } from '../charts/series-buffer.ts';
+
+/** Latest value of each metric per run: what the number tiles show. */
+type LatestValues = Record<string, number>;
+
+export const useRunsStore = defineStore('runs', () => {
+  const runs = shallowRef<RunRecord[]>([]);
+  const selectedRunId = ref<string | undefined>();
+  const latest = reactive<Record<string, LatestValues>>({});
+  const evaluations = shallowRef<Record<string, EvaluationReport>>({});
+  const systemInfo = shallowRef<SystemInfo | undefined>();
+  const error = ref<string | undefined>();
+  const feeds = markRaw(new Map<string, RunFeed>());
+  /** Runs whose recorded history has been fetched; later samples arrive as events. */
+  const loaded = new Set<string>();
+
+  const selectedRun = computed(() => runs.value.find((run) => run.id === selectedRunId.value));
+
+  function feed(runId: string): RunFeed {
+    let runFeed = feeds.get(runId);
+    if (!runFeed) feeds.set(runId, (runFeed = markRaw(new RunFeed())));
+    return runFeed;
+  }
+
+  function upsert(record: RunRecord): void {
+    const index = runs.value.findIndex((run) => run.id === record.id);
+    runs.value = index === -1 ? [record, ...runs.value] : runs.value.map((run) => (run.id === record.id ? record : run));
+  }
+
+  function addSamples(runId: string, samples: MetricSample[]): void {
+    const runFeed = feed(runId);
+    const values = (latest[runId] ??= {});
+    for (const sample of samples) {
+      runFeed.buffer(sample.name).push(sample.elapsedMs / 1000, sample.value);
+      values[sample.name] = sample.value;
+    }
+    runFeed.changed();
+  }
+
+  function setEvaluation(runId: string, report: EvaluationReport): void {
+    if (report.split !== 'test') return;
+    evaluations.value = { ...evaluations.value, [runId]: report };
+    feed(runId).changed();
+  }
+
+  async function initialise(): Promise<void> {
+    api.on('runUpdated', upsert);
+    api.on('runMetrics', ({ runId, samples }) => addSamples(runId, samples));
+    api.on('runEvaluation', ({ runId, report }) => setEvaluation(runId, report));
+    try {
+      [systemInfo.value, runs.value] = await Promise.all([api.getSystemInfo({}), api.listRuns({})]);
+      if (runs.value[0]) await select(runs.value[0].id);
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
+  async function select(runId: string): Promise<void> {
+    selectedRunId.value = runId;
+    if (loaded.has(runId)) return;
+    loaded.add(runId);
+    try {
+      const detail = await api.getRun({ runId });
+      upsert(detail.record);
+      const runFeed = feed(runId);
+      for (const [name, samples] of Object.entries(detail.metrics)) {
+        runFeed.buffer(name).replace(samples.map((sample) => ({ x: sample.elapsedMs / 1000, y: sample.value })));
+        const last = samples[samples.length - 1];
+        if (last) (latest[runId] ??= {})[name] = last.value;
+      }
+      for (const report of detail.evaluations) setEvaluation(runId, report);
+      runFeed.changed();
+    } catch (failure) {
+      loaded.delete(runId);
+      error.value = describeError(failure);
+    }
+  }
+
+  async function start(config: RunConfigInput): Promise<void> {
+    error.value = undefined;
+    try {
+      const record = await api.startRun(config);
+      upsert(record);
+      await select(record.id);
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
+  async function stop(runId: string): Promise<void> {
+    error.value = undefined;
+    try {
+      upsert(await api.stopRun({ runId }));
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
+  return { runs, selectedRunId, selectedRun, latest, evaluations, systemInfo, error, feed, initialise, select, start, stop };
+});

@@ -1,0 +1,67 @@
+// The IPC contract: every request (window -> host -> response) and every event (host -> window),
+// declared once with runtime schemas. Electron IPC and the serve-mode WebSocket both carry exactly
+// this contract, through the one generic dispatcher and client in this folder.
+import { z } from 'zod';
+import { evaluationReportSchema, metricSampleSchema } from '../metrics.ts';
+import { runConfigSchema, runRecordSchema, trainerNames } from '../run.ts';
+
+const runIdSchema = z.object({ runId: z.string().min(1).max(64) }).strict();
+const noInputSchema = z.object({}).strict().default({});
+
+/** Everything recorded for one run, as the window needs it to draw the run view. */
+export const runDetailSchema = z.object({
+  record: runRecordSchema,
+  /** Recorded series by metric name, downsampled for transport. */
+  metrics: z.record(z.string(), z.array(metricSampleSchema)),
+  /** Latest evaluation per split. */
+  evaluations: z.array(evaluationReportSchema),
+});
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+export const systemInfoSchema = z.object({
+  appVersion: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpuCores: z.number(),
+  totalMemoryBytes: z.number(),
+  /** `electron` when the app hosts the engine, `serve` for the headless server. */
+  host: z.enum(['electron', 'serve']),
+  trainers: z.array(z.enum(trainerNames)),
+});
+export type SystemInfo = z.infer<typeof systemInfoSchema>;
+
+export const requestContract = {
+  startRun: { input: runConfigSchema, output: runRecordSchema },
+  stopRun: { input: runIdSchema, output: runRecordSchema },
+  listRuns: { input: noInputSchema, output: z.array(runRecordSchema) },
+  getRun: { input: runIdSchema, output: runDetailSchema },
+  getSystemInfo: { input: noInputSchema, output: systemInfoSchema },
+} as const;
+
+export const eventContract = {
+  /** A run's record changed (status, progress, summary, error). */
+  runUpdated: runRecordSchema,
+  /** New metric samples of one run, batched by the host to at most ~10 events per second. */
+  runMetrics: z.object({ runId: z.string(), samples: z.array(metricSampleSchema) }),
+  /** A new evaluation of one run's current policy. */
+  runEvaluation: z.object({ runId: z.string(), report: evaluationReportSchema }),
+} as const;
+
+export type RequestName = keyof typeof requestContract;
+export type EventName = keyof typeof eventContract;
+export type RequestInput<K extends RequestName> = z.input<(typeof requestContract)[K]['input']>;
+export type RequestParams<K extends RequestName> = z.output<(typeof requestContract)[K]['input']>;
+export type RequestResult<K extends RequestName> = z.output<(typeof requestContract)[K]['output']>;
+export type EventPayload<K extends EventName> = z.output<(typeof eventContract)[K]>;
+
+/** What the host implements: one method per request, receiving already-validated parameters. */
+export type TrainDeckService = { [K in RequestName]: (params: RequestParams<K>) => Promise<RequestResult<K>> };
+
+/** What the window calls: the same methods, plus event subscription. */
+export type TrainDeckApi = { [K in RequestName]: (input: RequestInput<K>) => Promise<RequestResult<K>> } & {
+  on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
+};
+
+export const requestNames = Object.keys(requestContract) as RequestName[];
+export const eventNames = Object.keys(eventContract) as EventName[];

@@ -1,0 +1,20 @@
+// Trainers by name, loaded lazily so a worker only pays for the trainer it runs. Each entry
+// loads what its trainer needs from disk (datasets, features) and runs the core algorithm.
+import type { TrainerOutcome, TrainerRunContext } from '../../core/trainer.ts';
+import type { TrainerName } from '../../shared/run.ts';
+
+/** A worker-side trainer: the core context without resources, plus where data lives. */
+export type WorkerTrainer = (context: Omit<TrainerRunContext, 'resources'> & { dataDir: string }) => Promise<TrainerOutcome>;
+
+const trainers: Partial<Record<TrainerName, () => Promise<WorkerTrainer>>> = {
+  baseline: async () => (await import('./baseline.ts')).runBaseline,
+};
+
+/** Trainers this build can run; the window offers only these. */
+export const availableTrainers = Object.keys(trainers) as TrainerName[];
+
+export function loadTrainer(name: TrainerName): Promise<WorkerTrainer> {
+  const load = trainers[name];
+  if (!load) throw new Error(`Trainer "${name}" is not part of this build (available: ${availableTrainers.join(', ')})`);
+  return load();
+}

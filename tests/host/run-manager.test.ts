@@ -1,0 +1,176 @@
+// RunManager's state machine, driven by a scripted in-memory trainer process.
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunManager } from '../../src/host/run-manager.ts';
+import type { HostToWorkerMessage } from '../../src/host/protocol.ts';
+import type { TrainerExit, TrainerProcess } from '../../src/host/trainer-process.ts';
+import type { RunRecord } from '../../src/shared/run.ts';
+
+class ScriptedProcess implements TrainerProcess {
+  readonly pid = 4242;
+  readonly sent: HostToWorkerMessage[] = [];
+  private messageListeners: Array<(message: unknown) => void> = [];
+  private exitListeners: Array<(exit: TrainerExit) => void> = [];
+  killed = false;
+  /** Called when the host sends something, to script the worker's answer. */
+  onSend: (message: HostToWorkerMessage) => void = () => {};
+
+  send(message: HostToWorkerMessage): void {
+    this.sent.push(message);
+    this.onSend(message);
+  }
+  onMessage(listener: (message: unknown) => void): void {
+    this.messageListeners.push(listener);
+  }
+  onExit(listener: (exit: TrainerExit) => void): void {
+    this.exitListeners.push(listener);
+  }
+  kill(): void {
+    this.killed = true;
+    this.exit({ kind: 'crashed', reason: 'Trainer process was killed by SIGKILL', exitCode: null, signal: 'SIGKILL' });
+  }
+  say(message: unknown): void {
+    for (const listener of this.messageListeners) listener(message);
+  }
+  exit(exit: TrainerExit): void {
+    for (const listener of this.exitListeners.splice(0)) listener(exit);
+  }
+}
+
+const config = { trainer: 'baseline' as const, mode: 'original' as const, seed: 3, budget: { seconds: 5 } };
+const summary = { seconds: 1, episodes: 10, episodesPerMin: 600, finalEquity: 10_100, extra: {} };
+
+let managers: RunManager[] = [];
+function createManager(options: { stopTimeoutMs?: number } = {}) {
+  const processes: ScriptedProcess[] = [];
+  const manager = new RunManager({
+    dataDir: '/tmp/traindeck-test',
+    startTrainer: () => {
+      const child = new ScriptedProcess();
+      processes.push(child);
+      return child;
+    },
+    flushIntervalMs: 10,
+    stopTimeoutMs: 50,
+    ...options,
+  });
+  managers.push(manager);
+  return { manager, processes };
+}
+
+afterEach(async () => {
+  await Promise.all(managers.map((manager) => manager.shutdown()));
+  managers = [];
+});
+
+describe('RunManager', () => {
+  it('starts a run when the worker is ready, and completes it on done', async () => {
+    const { manager, processes } = createManager();
+    const statuses: string[] = [];
+    manager.on('runUpdated', (record) => statuses.push(record.status));
+    const record = manager.start(config);
+    expect(record.status).toBe('starting');
+    const child = processes[0];
+    child.say({ type: 'ready', protocolVersion: 1, pid: 4242 });
+    expect(child.sent[0]).toMatchObject({ type: 'start', runId: record.id, config: { seed: 3, dataset: 'default' } });
+    expect(manager.get(record.id).record.status).toBe('running');
+    child.say({ type: 'done', outcome: 'completed', summary });
+    child.exit({ kind: 'clean' });
+    const finished = await manager.whenFinished(record.id);
+    expect(finished).toMatchObject({ status: 'completed', summary: { episodes: 10 }, progress: 1 });
+    expect(statuses).toEqual(['starting', 'running', 'completed']);
+  });
+
+  it('rejects an invalid configuration with the bad field named', () => {
+    const { manager } = createManager();
+    expect(() => manager.start({ ...config, seed: -5 })).toThrowError(/Invalid run configuration/);
+    try {
+      manager.start({ ...config, budget: {} });
+    } catch (error) {
+      expect((error as { issues: string[] }).issues.join()).toContain('budget');
+    }
+  });
+
+  it('batches metrics into periodic events and keeps them for get()', async () => {
+    const { manager, processes } = createManager();
+    const batches: number[] = [];
+    manager.on('runMetrics', ({ samples }) => batches.push(samples.length));
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    for (let i = 0; i < 50; i++) processes[0].say({ type: 'metrics', samples: [{ name: 'episodesPerMin', value: i, elapsedMs: i, step: i }] });
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(batches).toEqual([50]);
+    expect(manager.get(id).metrics.episodesPerMin).toHaveLength(50);
+  });
+
+  it('stops gracefully: sends stop, and the run is stopped when the worker says done', async () => {
+    const { manager, processes } = createManager();
+    const { id } = manager.start(config);
+    const child = processes[0];
+    child.say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    child.onSend = (message) => {
+      if (message.type === 'stop') {
+        child.say({ type: 'done', outcome: 'stopped', summary });
+        child.exit({ kind: 'clean' });
+      }
+    };
+    const stopped = await manager.stop(id);
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.error).toBeUndefined();
+    expect(child.killed).toBe(false);
+  });
+
+  it('kills a worker that does not stop within the timeout, and says so', async () => {
+    const { manager, processes } = createManager({ stopTimeoutMs: 30 });
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    const stopped = await manager.stop(id);
+    expect(processes[0].killed).toBe(true);
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.error).toMatch(/did not stop within/);
+  });
+
+  it('marks a crashed run failed with the reason and keeps its recorded metrics', async () => {
+    const { manager, processes } = createManager();
+    const { id } = manager.start(config);
+    const child = processes[0];
+    child.say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    child.say({ type: 'metrics', samples: [{ name: 'episodesPerMin', value: 123, elapsedMs: 5, step: 1 }] });
+    child.exit({ kind: 'crashed', reason: 'Trainer process was killed by SIGSEGV', exitCode: null, signal: 'SIGSEGV' });
+    const failed: RunRecord = await manager.whenFinished(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/SIGSEGV/);
+    expect(manager.get(id).metrics.episodesPerMin.map((sample) => sample.value)).toEqual([123]);
+  });
+
+  it('fails the run with the trainer error message when the trainer reports one', async () => {
+    const { manager, processes } = createManager();
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    processes[0].say({ type: 'error', message: 'Dataset "nope" not found' });
+    processes[0].exit({ kind: 'crashed', reason: 'Trainer process exited with code 1', exitCode: 1, signal: null });
+    expect((await manager.whenFinished(id)).error).toMatch(/Dataset "nope" not found/);
+  });
+
+  it('kills a worker that sends a malformed message, failing the run', async () => {
+    const { manager, processes } = createManager();
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'metrics', samples: 'lots' });
+    const failed = await manager.whenFinished(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/malformed message/);
+  });
+
+  it('refuses a worker speaking another protocol version', async () => {
+    const { manager, processes } = createManager();
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'ready', protocolVersion: 99, pid: 1 });
+    expect((await manager.whenFinished(id)).error).toMatch(/protocol 99/);
+  });
+
+  it('answers unknown run ids with a not-found error', async () => {
+    const { manager } = createManager();
+    expect(() => manager.get('nope')).toThrowError(/No run with id "nope"/);
+    await expect(manager.stop('nope')).rejects.toMatchObject({ code: 'not-found' });
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { eventContract, requestContract } from '../../../src/shared/ipc/contract.ts';
+import { createRequestDispatcher } from '../../../src/shared/ipc/dispatcher.ts';
+import { createApiClient } from '../../../src/shared/ipc/client.ts';
+import { ApiError } from '../../../src/shared/ipc/envelope.ts';
+import type { TrainDeckService } from '../../../src/shared/ipc/contract.ts';
+import type { RunRecord } from '../../../src/shared/run.ts';
+
+const validConfig = { trainer: 'baseline', mode: 'original', seed: 7, budget: { seconds: 5 } };
+
+const record: RunRecord = {
+  id: 'run-1',
+  config: { trainer: 'baseline', mode: 'original', seed: 7, budget: { seconds: 5 }, dataset: 'default', options: {} },
+  status: 'starting',
+  createdAt: 1,
+  progress: 0,
+};
+
+function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckService {
+  return {
+    startRun: async () => record,
+    stopRun: async () => ({ ...record, status: 'stopped' }),
+    listRuns: async () => [record],
+    getRun: async () => ({ record, metrics: {}, evaluations: [] }),
+    getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', trainers: ['baseline'] }),
+    ...overrides,
+  };
+}
+
+describe('contract schemas', () => {
+  it('accept a valid run configuration and fill defaults', () => {
+    const parsed = requestContract.startRun.input.parse(validConfig);
+    expect(parsed.dataset).toBe('default');
+    expect(parsed.options).toEqual({});
+  });
+
+  it.each([
+    ['unknown trainer', { ...validConfig, trainer: 'alphazero' }, 'trainer'],
+    ['negative seed', { ...validConfig, seed: -1 }, 'seed'],
+    ['fractional seed', { ...validConfig, seed: 1.5 }, 'seed'],
+    ['empty budget', { ...validConfig, budget: {} }, 'budget'],
+    ['negative seconds', { ...validConfig, budget: { seconds: -3 } }, 'budget.seconds'],
+    ['unknown key', { ...validConfig, colour: 'red' }, 'colour'],
+    ['not an object', 'start please', ''],
+  ])('reject a run configuration with %s', (_name, input, path) => {
+    const result = requestContract.startRun.input.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success && path) {
+      const described = JSON.stringify(result.error.issues);
+      expect(described).toContain(path.split('.').at(-1));
+    }
+  });
+
+  it('reject malformed events', () => {
+    expect(eventContract.runMetrics.safeParse({ runId: 'r', samples: [{ name: 'x', value: Number.NaN, elapsedMs: 0, step: 0 }] }).success).toBe(false);
+    expect(eventContract.runMetrics.safeParse({ runId: 'r', samples: [{ name: 'x', value: 1, elapsedMs: 0, step: 0 }] }).success).toBe(true);
+  });
+});
+
+describe('request dispatcher', () => {
+  it('answers malformed envelopes, unknown methods and bad parameters with typed errors', async () => {
+    const dispatch = createRequestDispatcher(fakeService());
+    const garbage = await dispatch('not an envelope');
+    expect(garbage).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const unknown = await dispatch({ kind: 'request', id: 3, method: 'formatDisk', params: {} });
+    expect(unknown).toMatchObject({ id: 3, ok: false, error: { code: 'bad-request', message: 'Unknown method "formatDisk"' } });
+    const prototypeKey = await dispatch({ kind: 'request', id: 4, method: 'constructor', params: {} });
+    expect(prototypeKey).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const bad = await dispatch({ kind: 'request', id: 5, method: 'startRun', params: { ...validConfig, seed: 'seven' } });
+    expect(bad).toMatchObject({ id: 5, ok: false, error: { code: 'bad-request' } });
+    expect(bad.ok === false && bad.error.issues?.some((issue) => issue.startsWith('seed:'))).toBe(true);
+  });
+
+  it('passes validated parameters to the service and returns its result', async () => {
+    let received: unknown;
+    const dispatch = createRequestDispatcher(fakeService({ startRun: async (config) => ((received = config), record) }));
+    const response = await dispatch({ kind: 'request', id: 9, method: 'startRun', params: validConfig });
+    expect(response).toEqual({ kind: 'response', id: 9, ok: true, result: record });
+    expect(received).toMatchObject({ dataset: 'default', seed: 7 });
+  });
+
+  it('turns thrown errors into typed errors, keeping ApiError codes', async () => {
+    const dispatch = createRequestDispatcher(
+      fakeService({
+        stopRun: async () => {
+          throw new ApiError('not-found', 'No run with id "x"');
+        },
+        listRuns: async () => {
+          throw new Error('disk on fire');
+        },
+      }),
+    );
+    expect(await dispatch({ kind: 'request', id: 1, method: 'stopRun', params: { runId: 'x' } })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await dispatch({ kind: 'request', id: 2, method: 'listRuns', params: {} })).toMatchObject({ ok: false, error: { code: 'internal', message: 'disk on fire' } });
+  });
+});
+
+describe('api client', () => {
+  it('exposes every request as a method and routes events to listeners', async () => {
+    const dispatch = createRequestDispatcher(fakeService());
+    let emit: (event: string, payload: unknown) => void = () => {};
+    const api = createApiClient({
+      request: async (method, params) => {
+        const response = await dispatch({ kind: 'request', id: 1, method, params });
+        if (response.ok) return response.result;
+        throw ApiError.fromPayload(response.error);
+      },
+      onEvent: (listener) => ((emit = listener), () => {}),
+    });
+    expect(await api.listRuns({})).toEqual([record]);
+    await expect(api.stopRun({ runId: '' })).rejects.toMatchObject({ code: 'bad-request' });
+    const seen: string[] = [];
+    const unsubscribe = api.on('runUpdated', (run) => seen.push(run.id));
+    emit('runUpdated', record);
+    unsubscribe();
+    emit('runUpdated', record);
+    expect(seen).toEqual(['run-1']);
+  });
+});
