@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`traindeck needs Node.js >= 22.12 (this is ${process.versions.node}). Install a current LTS, e.g. Node 24.`);
+if (major < 22 || (major === 22 && minor < 13)) {
+  console.error(`traindeck needs Node.js >= 22.13 (this is ${process.versions.node}). Install a current LTS, e.g. Node 24.`);
   process.exit(1);
 }
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));

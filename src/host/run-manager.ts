@@ -1,18 +1,19 @@
 // The RunManager owns every run's lifecycle, independent of the transport: it starts a trainer
-// process per run, speaks the worker protocol with it, keeps what the run records, batches
-// metrics for the window (at most ~10 events per second per run), and stops runs gracefully.
+// process per run, speaks the worker protocol with it, records what the run reports in the run
+// store, batches metrics for the window (at most ~10 events per second per run), and stops runs
+// gracefully.
 //
 // Status machine:  starting -> running -> (stopping ->) completed | stopped | failed
+//                  stopped | interrupted | failed --resume--> starting (from the last checkpoint)
 // A run whose process dies without saying `done` is `failed`, with everything recorded kept.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { runConfigSchema, finishedStatuses, type RunConfigInput, type RunRecord, type RunStatus } from '../shared/run.ts';
 import type { EvaluationReport, MetricSample } from '../shared/metrics.ts';
-import type { RunDetail } from '../shared/ipc/contract.ts';
+import type { RequestParams, RunDetail } from '../shared/ipc/contract.ts';
 import { ApiError, describeIssues } from '../shared/ipc/envelope.ts';
 import { workerToHostSchema, protocolVersion, type WorkerToHostMessage } from './protocol.ts';
 import type { TrainerExit, TrainerProcess, TrainerProcessFactory } from './trainer-process.ts';
-import { MetricSeries } from './metric-series.ts';
+import type { RunStore } from './store/run-store.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 export interface RunManagerEvents {
@@ -24,6 +25,8 @@ export interface RunManagerEvents {
 export interface RunManagerOptions {
   /** Root of everything runs write. */
   dataDir: string;
+  /** Where runs are persisted; live runs left in it by a previous process become `interrupted`. */
+  store: RunStore;
   startTrainer: TrainerProcessFactory;
   /** How long a stopping worker may take to checkpoint before it is killed. */
   stopTimeoutMs?: number;
@@ -31,15 +34,13 @@ export interface RunManagerOptions {
   readyTimeoutMs?: number;
   /** Interval of batched metric events. */
   flushIntervalMs?: number;
-  /** Samples kept per series in memory before older ones are thinned. */
-  maxPointsPerSeries?: number;
 }
 
 interface LiveRun {
   record: RunRecord;
   process: TrainerProcess | undefined;
-  series: Map<string, MetricSeries>;
-  evaluations: Map<string, EvaluationReport>;
+  /** Start the worker from the run's last checkpoint. */
+  resume: boolean;
   pendingSamples: MetricSample[];
   recordChanged: boolean;
   stopTimer: NodeJS.Timeout | undefined;
@@ -51,26 +52,47 @@ interface LiveRun {
 }
 
 export class RunManager extends TypedEmitter<RunManagerEvents> {
+  /** Runs with a worker process (or about to have one). Finished runs live only in the store. */
   private readonly runs = new Map<string, LiveRun>();
   private readonly options: Required<RunManagerOptions>;
+  private readonly store: RunStore;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Runs found live in the store at startup: the previous process died under them. */
+  readonly interruptedAtStartup: RunRecord[];
 
   constructor(options: RunManagerOptions) {
     super();
-    this.options = { stopTimeoutMs: 10_000, readyTimeoutMs: 30_000, flushIntervalMs: 100, maxPointsPerSeries: 4000, ...options };
+    this.options = { stopTimeoutMs: 10_000, readyTimeoutMs: 30_000, flushIntervalMs: 100, ...options };
+    this.store = options.store;
+    this.interruptedAtStartup = this.store.markLiveRunsInterrupted();
   }
 
   start(input: RunConfigInput): RunRecord {
     const parsed = runConfigSchema.safeParse(input);
     if (!parsed.success) throw new ApiError('bad-request', 'Invalid run configuration', describeIssues(parsed.error));
     const id = `run-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+    const record = this.store.createRun({ id, config: parsed.data, status: 'starting', createdAt: Date.now(), progress: 0 });
+    return this.launch(record, false);
+  }
+
+  /** Continues a stopped, interrupted or failed run from its last checkpoint. */
+  resume(runId: string): RunRecord {
+    if (this.runs.has(runId)) throw new ApiError('conflict', `Run "${runId}" is already running`);
+    const record = this.requireStoredRun(runId);
+    if (record.status === 'completed') throw new ApiError('conflict', `Run "${runId}" completed its budget; start a new run to train further`);
+    if (!this.store.latestCheckpoint(runId)) throw new ApiError('conflict', `Run "${runId}" has no checkpoint to resume from`);
+    const resumed = this.store.updateRun(runId, { status: 'starting', endedAt: null, error: null, progressMessage: 'Resuming from the last checkpoint' });
+    return this.launch(resumed, true);
+  }
+
+  private launch(record: RunRecord, resume: boolean): RunRecord {
+    const id = record.id;
     let resolveFinished: (record: RunRecord) => void = () => {};
     const finished = new Promise<RunRecord>((resolve) => (resolveFinished = resolve));
     const run: LiveRun = {
-      record: { id, config: parsed.data, status: 'starting', createdAt: Date.now(), progress: 0 },
+      record,
       process: undefined,
-      series: new Map(),
-      evaluations: new Map(),
+      resume,
       pendingSamples: [],
       recordChanged: false,
       stopTimer: undefined,
@@ -100,7 +122,9 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Asks the run to stop, and resolves once it has (checkpointed, or killed after the timeout). */
   async stop(runId: string): Promise<RunRecord> {
-    const run = this.requireRun(runId);
+    const live = this.runs.get(runId);
+    if (!live) return this.requireStoredRun(runId); // already finished: stopping is a no-op
+    const run = live;
     if (finishedStatuses.includes(run.record.status)) return run.record;
     if (run.record.status !== 'stopping') {
       this.update(run, { status: 'stopping' });
@@ -117,20 +141,30 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     return run.finished;
   }
 
-  list(): RunRecord[] {
-    return [...this.runs.values()].map((run) => run.record).sort((a, b) => b.createdAt - a.createdAt);
+  list(filter: RequestParams<'listRuns'> = {}): RunRecord[] {
+    return this.store.listRuns(filter);
   }
 
   get(runId: string, maxPoints = 1000): RunDetail {
-    const run = this.requireRun(runId);
-    const metrics: Record<string, MetricSample[]> = {};
-    for (const [name, series] of run.series) metrics[name] = series.downsample(maxPoints);
-    return { record: run.record, metrics, evaluations: [...run.evaluations.values()] };
+    const record = this.runs.get(runId)?.record ?? this.requireStoredRun(runId);
+    return {
+      record,
+      metrics: this.store.getMetrics(runId, { maxPoints }),
+      evaluations: this.store.getEvaluations(runId, { latestPerSplit: true }),
+    };
+  }
+
+  /** Deletes a finished run with everything recorded for it. */
+  delete(runId: string): void {
+    if (this.runs.has(runId)) throw new ApiError('conflict', `Run "${runId}" is live; stop it before deleting it`);
+    this.requireStoredRun(runId);
+    this.store.deleteRun(runId);
   }
 
   /** Resolves when the run has reached a finished status. */
   whenFinished(runId: string): Promise<RunRecord> {
-    return this.requireRun(runId).finished;
+    const live = this.runs.get(runId);
+    return live ? live.finished : Promise.resolve(this.requireStoredRun(runId));
   }
 
   /** Process ids of live trainer workers, for the system monitor. */
@@ -144,16 +178,16 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Stops every live run (used when the app or server quits). */
   async shutdown(): Promise<void> {
-    await Promise.all(this.list().filter((record) => !finishedStatuses.includes(record.status)).map((record) => this.stop(record.id)));
+    await Promise.all([...this.runs.keys()].map((runId) => this.stop(runId)));
     this.flush();
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = undefined;
   }
 
-  private requireRun(runId: string): LiveRun {
-    const run = this.runs.get(runId);
-    if (!run) throw new ApiError('not-found', `No run with id "${runId}"`);
-    return run;
+  private requireStoredRun(runId: string): RunRecord {
+    const record = this.store.getRun(runId);
+    if (!record) throw new ApiError('not-found', `No run with id "${runId}"`);
+    return record;
   }
 
   private handleWorkerMessage(run: LiveRun, raw: unknown): void {
@@ -181,24 +215,19 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
           runId: run.record.id,
           config: run.record.config,
           dataDir: this.options.dataDir,
-          checkpointDir: join(this.options.dataDir, 'checkpoints', run.record.id),
-          resume: false,
+          checkpointDir: this.store.checkpointDirectory(run.record.id),
+          resume: run.resume,
         });
-        this.update(run, { status: 'running', startedAt: Date.now() });
+        this.update(run, { status: 'running', startedAt: run.record.startedAt ?? Date.now(), progressMessage: undefined });
         return;
       case 'progress':
         this.update(run, { progress: message.fraction, progressMessage: message.message }, false);
         return;
       case 'metrics':
-        for (const sample of message.samples) {
-          let series = run.series.get(sample.name);
-          if (!series) run.series.set(sample.name, (series = new MetricSeries(this.options.maxPointsPerSeries)));
-          series.push(sample);
-        }
         run.pendingSamples.push(...message.samples);
         return;
       case 'evaluation':
-        run.evaluations.set(message.report.split, message.report);
+        this.store.appendEvaluation(run.record.id, message.report);
         this.emit('runEvaluation', { runId: run.record.id, report: message.report });
         return;
       case 'device':
@@ -232,17 +261,36 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     clearTimeout(run.readyTimer);
     this.flushRun(run);
     this.update(run, { ...patch, status, endedAt: Date.now(), ...(error ? { error } : {}) });
+    if (error) this.store.appendError(run.record.id, error);
+    this.runs.delete(run.record.id);
     run.resolveFinished(run.record);
   }
 
+  /** Applies a change to a live run; persisted and emitted now, or with the next flush. */
   private update(run: LiveRun, patch: Partial<RunRecord>, emitNow = true): void {
     run.record = { ...run.record, ...patch };
     if (emitNow) {
       run.recordChanged = false;
+      this.persist(run);
       this.emit('runUpdated', run.record);
     } else {
       run.recordChanged = true;
     }
+  }
+
+  private persist(run: LiveRun): void {
+    const { status, startedAt, endedAt, error, summary, backend, device, progress, progressMessage } = run.record;
+    this.store.updateRun(run.record.id, {
+      status,
+      startedAt: startedAt ?? null,
+      endedAt: endedAt ?? null,
+      error: error ?? null,
+      summary: summary ?? null,
+      backend: backend ?? null,
+      device: device ?? null,
+      progress,
+      progressMessage: progressMessage ?? null,
+    });
   }
 
   private ensureFlushTimer(): void {
@@ -267,10 +315,12 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     if (run.pendingSamples.length > 0) {
       const samples = run.pendingSamples;
       run.pendingSamples = [];
+      this.store.appendMetrics(run.record.id, samples);
       this.emit('runMetrics', { runId: run.record.id, samples });
     }
     if (run.recordChanged) {
       run.recordChanged = false;
+      this.persist(run);
       this.emit('runUpdated', run.record);
     }
   }

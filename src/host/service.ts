@@ -26,8 +26,13 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       return runManager.start(config);
     },
     stopRun: ({ runId }) => runManager.stop(runId),
-    listRuns: async () => runManager.list(),
+    resumeRun: async ({ runId }) => runManager.resume(runId),
+    listRuns: async (filter) => runManager.list(filter),
     getRun: async ({ runId }) => runManager.get(runId),
+    deleteRun: async ({ runId }) => {
+      runManager.delete(runId);
+      return { deleted: true as const };
+    },
     getSystemInfo: async () => ({
       appVersion: options.appVersion,
       platform: platform(),

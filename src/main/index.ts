@@ -5,6 +5,7 @@ import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RunManager } from '../host/run-manager.ts';
+import { RunStore } from '../host/store/run-store.ts';
 import { createTrainDeckService, forwardEvents } from '../host/service.ts';
 import { createRequestDispatcher } from '../shared/ipc/dispatcher.ts';
 import { eventChannel, requestChannel } from '../shared/ipc/bridge.ts';
@@ -54,8 +55,10 @@ async function start(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
 
+  const dataDir = app.getPath('userData');
   const runManager = new RunManager({
-    dataDir: app.getPath('userData'),
+    dataDir,
+    store: RunStore.open(dataDir),
     startTrainer: createUtilityProcessTrainerFactory(join(import.meta.dirname, 'trainer-worker.js')),
   });
   const service = createTrainDeckService({ runManager, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });

@@ -15,6 +15,14 @@ export const metricSampleSchema = z.object({
 });
 export type MetricSample = z.infer<typeof metricSampleSchema>;
 
+/** One recorded metric series, column-wise (compact over IPC), sorted by time. */
+export const storedMetricSeriesSchema = z.object({
+  elapsedMs: z.array(z.number()),
+  step: z.array(z.number()),
+  value: z.array(z.number()),
+});
+export type StoredMetricSeries = z.infer<typeof storedMetricSeriesSchema>;
+
 /** One equity curve of one policy over an evaluation span. */
 export const equityCurveSchema = z.object({
   /** Policy label shown in the legend, e.g. `random`, `buy-and-hold`, `policy (greedy)`. */

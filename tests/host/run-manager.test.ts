@@ -1,5 +1,9 @@
 // RunManager's state machine, driven by a scripted in-memory trainer process.
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunStore } from '../../src/host/store/run-store.ts';
 import { RunManager } from '../../src/host/run-manager.ts';
 import type { HostToWorkerMessage } from '../../src/host/protocol.ts';
 import type { TrainerExit, TrainerProcess } from '../../src/host/trainer-process.ts';
@@ -40,10 +44,18 @@ const config = { trainer: 'baseline' as const, mode: 'original' as const, seed: 
 const summary = { seconds: 1, episodes: 10, episodesPerMin: 600, finalEquity: 10_100, extra: {} };
 
 let managers: RunManager[] = [];
-function createManager(options: { stopTimeoutMs?: number } = {}) {
+let cleanups: Array<() => void> = [];
+function createManager(options: { stopTimeoutMs?: number; dataDir?: string } = {}) {
   const processes: ScriptedProcess[] = [];
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'traindeck-run-manager-'));
+  const store = RunStore.open(dataDir);
+  cleanups.push(() => {
+    store.close();
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
   const manager = new RunManager({
-    dataDir: '/tmp/traindeck-test',
+    dataDir,
+    store,
     startTrainer: () => {
       const child = new ScriptedProcess();
       processes.push(child);
@@ -54,12 +66,14 @@ function createManager(options: { stopTimeoutMs?: number } = {}) {
     ...options,
   });
   managers.push(manager);
-  return { manager, processes };
+  return { manager, processes, store, dataDir };
 }
 
 afterEach(async () => {
   await Promise.all(managers.map((manager) => manager.shutdown()));
   managers = [];
+  cleanups.forEach((cleanup) => cleanup());
+  cleanups = [];
 });
 
 describe('RunManager', () => {
@@ -100,7 +114,7 @@ describe('RunManager', () => {
     expect(batches).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(batches).toEqual([50]);
-    expect(manager.get(id).metrics.episodesPerMin).toHaveLength(50);
+    expect(manager.get(id).metrics.episodesPerMin.value).toHaveLength(50);
   });
 
   it('stops gracefully: sends stop, and the run is stopped when the worker says done', async () => {
@@ -140,7 +154,7 @@ describe('RunManager', () => {
     const failed: RunRecord = await manager.whenFinished(id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/SIGSEGV/);
-    expect(manager.get(id).metrics.episodesPerMin.map((sample) => sample.value)).toEqual([123]);
+    expect(manager.get(id).metrics.episodesPerMin.value).toEqual([123]);
   });
 
   it('fails the run with the trainer error message when the trainer reports one', async () => {
@@ -172,5 +186,53 @@ describe('RunManager', () => {
     const { manager } = createManager();
     expect(() => manager.get('nope')).toThrowError(/No run with id "nope"/);
     await expect(manager.stop('nope')).rejects.toMatchObject({ code: 'not-found' });
+    expect(() => manager.resume('nope')).toThrowError(/No run with id/);
+  });
+
+  it('persists runs: a new manager on the same store lists them, and marks live ones interrupted', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'traindeck-run-manager-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const first = createManager({ dataDir });
+    const done = first.manager.start(config);
+    first.processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    first.processes[0].say({ type: 'done', outcome: 'completed', summary });
+    const live = first.manager.start({ ...config, seed: 4 });
+    first.processes[1].say({ type: 'ready', protocolVersion: 1, pid: 2 });
+    first.processes[1].say({ type: 'metrics', samples: [{ name: 'episodes', value: 5, elapsedMs: 10, step: 5 }] });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    managers = managers.filter((manager) => manager !== first.manager);
+    first.store.close(); // the app dies here: no stop, no exit
+
+    const second = createManager({ dataDir });
+    expect(second.manager.interruptedAtStartup.map((record) => record.id)).toEqual([live.id]);
+    const listed = second.manager.list();
+    expect(listed.map((record) => [record.id, record.status])).toEqual(
+      expect.arrayContaining([
+        [done.id, 'completed'],
+        [live.id, 'interrupted'],
+      ]),
+    );
+    expect(second.manager.get(live.id).metrics.episodes.value).toEqual([5]);
+    expect(() => second.manager.resume(live.id)).toThrowError(/no checkpoint/);
+    expect(() => second.manager.resume(done.id)).toThrowError(/completed its budget/);
+    second.manager.delete(done.id);
+    expect(() => second.manager.get(done.id)).toThrowError(/No run/);
+  });
+
+  it('resumes a stopped run that has a checkpoint, telling the worker to resume', async () => {
+    const { manager, processes, store } = createManager();
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    processes[0].onSend = (message) => {
+      if (message.type === 'stop') processes[0].say({ type: 'done', outcome: 'stopped', summary });
+    };
+    await manager.stop(id);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(store.checkpointDirectory(id), 'checkpoint.bin'), new Uint8Array([1, 2, 3]));
+    expect(manager.resume(id).status).toBe('starting');
+    processes[1].say({ type: 'ready', protocolVersion: 1, pid: 3 });
+    expect(processes[1].sent[0]).toMatchObject({ type: 'start', runId: id, resume: true });
+    expect(manager.get(id).record.status).toBe('running');
+    expect(() => manager.delete(id)).toThrowError(/stop it before deleting/);
   });
 });

@@ -1,6 +1,6 @@
 // What one GPU probe returns: the devices it read, or why there is nothing to show. Probes and
 // parsers never throw; a failure is an `unavailable` reading with a reason a user can act on.
-import type { GpuDeviceSample, GpuSource } from './system-sample.ts';
+import type { GpuDeviceSample, GpuSource } from '../../shared/system.ts';
 
 export type GpuReading =
   | { available: true; source: GpuSource; devices: GpuDeviceSample[] }

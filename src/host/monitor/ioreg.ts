@@ -3,7 +3,7 @@
 // Values are read by key inside that dictionary only (Device, Renderer and Tiler utilisation sit
 // side by side, so reading by position or by a whole-text search would silently pick another one).
 import { blankGpuDevice, nonNegativeOrNull, percentOrNull, quoteOutput, unavailableGpu, type GpuReading } from './gpu-reading.ts';
-import type { GpuDeviceSample } from './system-sample.ts';
+import type { GpuDeviceSample } from '../../shared/system.ts';
 
 export const ioregCommand = '/usr/sbin/ioreg';
 export const ioregArguments = ['-r', '-d', '1', '-w', '0', '-c', 'IOAccelerator'] as const;

@@ -3,7 +3,7 @@
 // contain a comma. Fields the card or driver does not support print as `[N/A]` or `[Not Supported]`
 // and become null.
 import { blankGpuDevice, nonNegativeOrNull, percentOrNull, quoteOutput, unavailableGpu, type GpuReading } from './gpu-reading.ts';
-import type { GpuDeviceSample } from './system-sample.ts';
+import type { GpuDeviceSample } from '../../shared/system.ts';
 
 export const nvidiaSmiCommand = 'nvidia-smi';
 

@@ -3,7 +3,7 @@
 // two readings divided by the wall time between them, as a share of one core (200 = two cores).
 import { readFile } from 'node:fs/promises';
 import { runCommand, type CommandRunner } from './command.ts';
-import type { TrainerProcessSample } from './system-sample.ts';
+import type { TrainerProcessSample } from '../../shared/system.ts';
 
 export type ProcessSamplingMethod = 'proc' | 'ps' | 'none';
 

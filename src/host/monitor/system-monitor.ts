@@ -5,7 +5,7 @@ import { GpuMonitor } from './gpu-monitor.ts';
 import type { GpuReading } from './gpu-reading.ts';
 import { MachineSampler } from './machine-sampler.ts';
 import { ProcessSampler } from './process-sampler.ts';
-import type { SystemSample } from './system-sample.ts';
+import type { SystemSample } from '../../shared/system.ts';
 
 export interface SystemMonitorOptions {
   /** Milliseconds between samples; default 1000 (the IPC contract's 1 Hz). At least 50. */

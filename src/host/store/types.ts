@@ -41,13 +41,7 @@ export const runListFilterSchema = z
   .partial()
   .strict();
 
-/** One stored metric series, column-wise (compact over IPC), sorted by time. */
-export const storedMetricSeriesSchema = z.object({
-  elapsedMs: z.array(z.number()),
-  step: z.array(z.number()),
-  value: z.array(z.number()),
-});
-export type StoredMetricSeries = z.infer<typeof storedMetricSeriesSchema>;
+export { storedMetricSeriesSchema, type StoredMetricSeries } from '../../shared/metrics.ts';
 
 export interface MetricQuery {
   /** Only these series; all when left out. */

@@ -2,17 +2,22 @@
 // declared once with runtime schemas. Electron IPC and the serve-mode WebSocket both carry exactly
 // this contract, through the one generic dispatcher and client in this folder.
 import { z } from 'zod';
-import { evaluationReportSchema, metricSampleSchema } from '../metrics.ts';
-import { runConfigSchema, runRecordSchema, trainerNames } from '../run.ts';
+import { evaluationReportSchema, metricSampleSchema, storedMetricSeriesSchema } from '../metrics.ts';
+import { runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
+import { systemSampleSchema } from '../system.ts';
 
 const runIdSchema = z.object({ runId: z.string().min(1).max(64) }).strict();
 const noInputSchema = z.object({}).strict().default({});
+const runListFilterSchema = z
+  .object({ trainer: z.enum(trainerNames).optional(), mode: z.enum(trainingModes).optional(), status: z.enum(runStatuses).optional() })
+  .strict()
+  .default({});
 
 /** Everything recorded for one run, as the window needs it to draw the run view. */
 export const runDetailSchema = z.object({
   record: runRecordSchema,
   /** Recorded series by metric name, downsampled for transport. */
-  metrics: z.record(z.string(), z.array(metricSampleSchema)),
+  metrics: z.record(z.string(), storedMetricSeriesSchema),
   /** Latest evaluation per split. */
   evaluations: z.array(evaluationReportSchema),
 });
@@ -34,8 +39,13 @@ export type SystemInfo = z.infer<typeof systemInfoSchema>;
 export const requestContract = {
   startRun: { input: runConfigSchema, output: runRecordSchema },
   stopRun: { input: runIdSchema, output: runRecordSchema },
-  listRuns: { input: noInputSchema, output: z.array(runRecordSchema) },
+  /** Resumes a stopped, interrupted or failed run from its last checkpoint. */
+  resumeRun: { input: runIdSchema, output: runRecordSchema },
+  /** Every persisted run, newest first, optionally filtered. */
+  listRuns: { input: runListFilterSchema, output: z.array(runRecordSchema) },
   getRun: { input: runIdSchema, output: runDetailSchema },
+  /** Deletes a finished run with its metrics, evaluations and checkpoints. */
+  deleteRun: { input: runIdSchema, output: z.object({ deleted: z.literal(true) }) },
   getSystemInfo: { input: noInputSchema, output: systemInfoSchema },
 } as const;
 
@@ -46,6 +56,8 @@ export const eventContract = {
   runMetrics: z.object({ runId: z.string(), samples: z.array(metricSampleSchema) }),
   /** A new evaluation of one run's current policy. */
   runEvaluation: z.object({ runId: z.string(), report: evaluationReportSchema }),
+  /** Machine, GPU and trainer-process load, once a second. */
+  systemSample: systemSampleSchema,
 } as const;
 
 export type RequestName = keyof typeof requestContract;

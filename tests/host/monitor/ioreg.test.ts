@@ -2,7 +2,7 @@
 // M-series Mac, an Intel Mac with two GPUs, missing keys, cut and garbage output.
 import { describe, expect, it } from 'vitest';
 import { parseIoregAccelerator, parseIoregEntries, parseIoregValue, IoregData } from '../../../src/host/monitor/ioreg.ts';
-import { gpuDeviceSampleSchema } from '../../../src/host/monitor/system-sample.ts';
+import { gpuDeviceSampleSchema } from '../../../src/shared/system.ts';
 
 /** An M2 Pro under load, in the shape ioreg prints (one entry, properties one per line, -w 0 so no wrapping). */
 const appleM2Pro = `+-o AGXAcceleratorG14X  <class AGXAcceleratorG14X, id 0x10000044d, registered, matched, active, busy 0 (1290 ms), retain 97>

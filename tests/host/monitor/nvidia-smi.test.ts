@@ -2,7 +2,7 @@
 // --format=csv,noheader,nounits`: one and two GPUs, not-available fields, driver errors, garbage.
 import { describe, expect, it } from 'vitest';
 import { nvidiaSmiArguments, nvidiaSmiQueryFields, parseNvidiaSmi } from '../../../src/host/monitor/nvidia-smi.ts';
-import { gpuDeviceSampleSchema } from '../../../src/host/monitor/system-sample.ts';
+import { gpuDeviceSampleSchema } from '../../../src/shared/system.ts';
 
 const mebibyte = 1024 * 1024;
 

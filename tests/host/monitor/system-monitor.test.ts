@@ -2,7 +2,7 @@
 // figures, stops cleanly, and keeps going when a listener throws.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GpuReading } from '../../../src/host/monitor/gpu-reading.ts';
-import { systemSampleSchema, type SystemSample } from '../../../src/host/monitor/system-sample.ts';
+import { systemSampleSchema, type SystemSample } from '../../../src/shared/system.ts';
 import { SystemMonitor } from '../../../src/host/monitor/system-monitor.ts';
 
 const monitors: SystemMonitor[] = [];

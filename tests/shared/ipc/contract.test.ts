@@ -20,8 +20,10 @@ function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckServic
   return {
     startRun: async () => record,
     stopRun: async () => ({ ...record, status: 'stopped' }),
+    resumeRun: async () => record,
     listRuns: async () => [record],
     getRun: async () => ({ record, metrics: {}, evaluations: [] }),
+    deleteRun: async () => ({ deleted: true }),
     getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', trainers: ['baseline'] }),
     ...overrides,
   };
