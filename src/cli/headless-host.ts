@@ -4,14 +4,31 @@ import { readFileSync } from 'node:fs';
 import { createChildProcessTrainerFactory } from '../host/child-process-trainer.ts';
 import { RunManager } from '../host/run-manager.ts';
 import { RunStore } from '../host/store/run-store.ts';
-import { createTrainDeckService } from '../host/service.ts';
+import { createTrainDeckService, watchTrainerProcesses } from '../host/service.ts';
+import { SystemMonitor } from '../host/monitor/system-monitor.ts';
 import { availableTrainers } from '../workers/trainers/registry.ts';
 
 export const appVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-export function createHeadlessHost(dataDir: string, host: 'serve' | 'electron' = 'serve') {
+/** The engine without a window. `monitor` starts the 1 Hz system monitor (serve mode wants it; `train` does not). */
+export function createHeadlessHost(dataDir: string, options: { monitor?: boolean } = {}) {
   const store = RunStore.open(dataDir);
   const runManager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory() });
-  const service = createTrainDeckService({ runManager, host, appVersion, trainers: availableTrainers });
-  return { runManager, service, store };
+  const service = createTrainDeckService({ runManager, host: 'serve', appVersion, trainers: availableTrainers });
+  const monitor = options.monitor ? new SystemMonitor() : undefined;
+  if (monitor) {
+    watchTrainerProcesses(runManager, monitor);
+    monitor.start();
+  }
+  return {
+    runManager,
+    service,
+    store,
+    monitor,
+    async close() {
+      await runManager.shutdown();
+      monitor?.stop();
+      store.close();
+    },
+  };
 }

@@ -5,6 +5,7 @@ import type { EventName, EventPayload, SystemInfo, TrainDeckService } from '../s
 import { ApiError } from '../shared/ipc/envelope.ts';
 import type { TrainerName } from '../shared/run.ts';
 import type { RunManager } from './run-manager.ts';
+import type { SystemMonitor } from './monitor/system-monitor.ts';
 
 export interface ServiceOptions {
   runManager: RunManager;
@@ -47,11 +48,17 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
 }
 
 /** Forwards every host event to a transport's sink (a window, or all WebSocket clients). */
-export function forwardEvents(runManager: RunManager, sink: EventSink): () => void {
+export function forwardEvents(runManager: RunManager, monitor: SystemMonitor | undefined, sink: EventSink): () => void {
   const unsubscribers = [
     runManager.on('runUpdated', (record) => sink('runUpdated', record)),
     runManager.on('runMetrics', (payload) => sink('runMetrics', payload)),
     runManager.on('runEvaluation', (payload) => sink('runEvaluation', payload)),
   ];
+  if (monitor) unsubscribers.push(monitor.onSample((sample) => sink('systemSample', sample)));
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}
+
+/** Keeps the system monitor sampling exactly the live trainer processes. */
+export function watchTrainerProcesses(runManager: RunManager, monitor: SystemMonitor): () => void {
+  return runManager.on('runUpdated', () => monitor.setTrainerPids(runManager.livePids()));
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RunManager } from '../host/run-manager.ts';
 import { RunStore } from '../host/store/run-store.ts';
-import { createTrainDeckService, forwardEvents } from '../host/service.ts';
+import { createTrainDeckService, forwardEvents, watchTrainerProcesses } from '../host/service.ts';
+import { SystemMonitor } from '../host/monitor/system-monitor.ts';
 import { createRequestDispatcher } from '../shared/ipc/dispatcher.ts';
 import { eventChannel, requestChannel } from '../shared/ipc/bridge.ts';
 import { availableTrainers } from '../workers/trainers/registry.ts';
@@ -70,7 +71,10 @@ async function start(): Promise<void> {
     }
     return dispatch(message);
   });
-  forwardEvents(runManager, (event, payload) => {
+  const monitor = new SystemMonitor();
+  watchTrainerProcesses(runManager, monitor);
+  monitor.start();
+  forwardEvents(runManager, monitor, (event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, { event, payload });
   });
 
@@ -83,6 +87,7 @@ async function start(): Promise<void> {
     if (quitting) return;
     event.preventDefault();
     quitting = true;
+    monitor.stop();
     void runManager.shutdown().finally(() => app.quit());
   });
 }

@@ -23,10 +23,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     'renderer-dir': { type: 'string' },
   });
   const port = integerOption(values.port, 'port', 0, 65535) ?? 5790;
-  const { runManager, service } = createHeadlessHost(resolveDataDir(values['data-dir']));
+  const host = createHeadlessHost(resolveDataDir(values['data-dir']), { monitor: true });
   const server = await startServer({
-    service,
-    subscribe: (sink) => forwardEvents(runManager, sink),
+    service: host.service,
+    subscribe: (sink) => forwardEvents(host.runManager, host.monitor, sink),
     rendererDir: values['renderer-dir'] ?? defaultRendererDir,
     port,
     host: values.host,
@@ -40,7 +40,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
-  await runManager.shutdown();
+  await host.close();
   await server.close();
   return 0;
 }

@@ -34,7 +34,8 @@ export async function trainCommand(args: string[]): Promise<number> {
   const seconds = positiveNumberOption(values.seconds, 'seconds', 7 * 24 * 3600) ?? (episodes === undefined ? 30 : undefined);
   const seed = integerOption(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
 
-  const { runManager, service } = createHeadlessHost(resolveDataDir(values['data-dir']));
+  const host = createHeadlessHost(resolveDataDir(values['data-dir']));
+  const { runManager, service } = host;
   const bar = new ProgressBar();
   let episodesPerMin = 0;
   let episodesDone = 0;
@@ -63,7 +64,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const finished: RunRecord = await runManager.whenFinished(record.id);
   process.off('SIGINT', onInterrupt);
   bar.done();
-  await runManager.shutdown();
+  await host.close();
   const summary = finished.summary;
   if (values.json) {
     const output = {

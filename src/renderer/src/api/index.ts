@@ -3,7 +3,7 @@
 import { ref } from 'vue';
 import { createApiClient } from '../../../shared/ipc/client.ts';
 import type { TrainDeckApi } from '../../../shared/ipc/contract.ts';
-import { transportFromBridge } from '../../../shared/ipc/bridge.ts';
+import { transportFromBridge } from '../../../shared/ipc/bridge-transport.ts';
 import { createWebSocketTransport, type ConnectionState } from './websocket-transport.ts';
 
 export const connection = ref<{ state: ConnectionState; detail?: string }>({ state: 'connecting' });

@@ -71,10 +71,9 @@ export const useRunsStore = defineStore('runs', () => {
       const detail = await api.getRun({ runId });
       upsert(detail.record);
       const runFeed = feed(runId);
-      for (const [name, samples] of Object.entries(detail.metrics)) {
-        runFeed.buffer(name).replace(samples.map((sample) => ({ x: sample.elapsedMs / 1000, y: sample.value })));
-        const last = samples[samples.length - 1];
-        if (last) (latest[runId] ??= {})[name] = last.value;
+      for (const [name, series] of Object.entries(detail.metrics)) {
+        runFeed.buffer(name).replace(series.elapsedMs.map((elapsedMs, index) => ({ x: elapsedMs / 1000, y: series.value[index] })));
+        if (series.value.length > 0) (latest[runId] ??= {})[name] = series.value[series.value.length - 1];
       }
       for (const report of detail.evaluations) setEvaluation(runId, report);
       runFeed.changed();
