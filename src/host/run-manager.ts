@@ -54,6 +54,8 @@ interface LiveRun {
 export class RunManager extends TypedEmitter<RunManagerEvents> {
   /** Runs with a worker process (or about to have one). Finished runs live only in the store. */
   private readonly runs = new Map<string, LiveRun>();
+  /** Comparison partners waiting for their original run to finish. */
+  private readonly queued = new Map<string, RunRecord>();
   private readonly options: Required<RunManagerOptions>;
   private readonly store: RunStore;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -67,12 +69,46 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     this.interruptedAtStartup = this.store.markLiveRunsInterrupted();
   }
 
+  /**
+   * Starts the original run of a configuration now and queues the optimized one behind it, with
+   * the same seed, dataset, budget and options, so each has the machine to itself.
+   */
+  startComparison(input: Omit<RunConfigInput, 'mode' | 'compareGroup'>): { compareGroup: string; original: RunRecord; optimized: RunRecord } {
+    const compareGroup = `compare-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
+    const optimizedConfig = this.parseConfig({ ...input, mode: 'optimized', compareGroup });
+    const original = this.start({ ...input, mode: 'original', compareGroup });
+    const optimized = this.store.createRun({
+      id: this.newRunId(),
+      config: optimizedConfig,
+      status: 'queued',
+      createdAt: Date.now(),
+      progress: 0,
+      progressMessage: 'Waiting for the original run to finish',
+    });
+    this.queued.set(optimized.id, optimized);
+    this.emit('runUpdated', optimized);
+    void this.whenFinished(original.id).then(() => {
+      const waiting = this.queued.get(optimized.id);
+      if (!waiting) return; // stopped while queued
+      this.queued.delete(optimized.id);
+      this.launch(this.store.updateRun(optimized.id, { status: 'starting', progressMessage: null }), false);
+    });
+    return { compareGroup, original, optimized };
+  }
+
   start(input: RunConfigInput): RunRecord {
+    const record = this.store.createRun({ id: this.newRunId(), config: this.parseConfig(input), status: 'starting', createdAt: Date.now(), progress: 0 });
+    return this.launch(record, false);
+  }
+
+  private parseConfig(input: RunConfigInput) {
     const parsed = runConfigSchema.safeParse(input);
     if (!parsed.success) throw new ApiError('bad-request', 'Invalid run configuration', describeIssues(parsed.error));
-    const id = `run-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-    const record = this.store.createRun({ id, config: parsed.data, status: 'starting', createdAt: Date.now(), progress: 0 });
-    return this.launch(record, false);
+    return parsed.data;
+  }
+
+  private newRunId(): string {
+    return `run-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
   }
 
   /** Continues a stopped, interrupted or failed run from its last checkpoint. */
@@ -122,6 +158,11 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Asks the run to stop, and resolves once it has (checkpointed, or killed after the timeout). */
   async stop(runId: string): Promise<RunRecord> {
+    if (this.queued.delete(runId)) {
+      const stopped = this.store.updateRun(runId, { status: 'stopped', endedAt: Date.now(), progressMessage: 'Stopped before it started' });
+      this.emit('runUpdated', stopped);
+      return stopped;
+    }
     const live = this.runs.get(runId);
     if (!live) return this.requireStoredRun(runId); // already finished: stopping is a no-op
     const run = live;
@@ -156,7 +197,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Deletes a finished run with everything recorded for it. */
   delete(runId: string): void {
-    if (this.runs.has(runId)) throw new ApiError('conflict', `Run "${runId}" is live; stop it before deleting it`);
+    if (this.runs.has(runId) || this.queued.has(runId)) throw new ApiError('conflict', `Run "${runId}" is live; stop it before deleting it`);
     this.requireStoredRun(runId);
     this.store.deleteRun(runId);
   }
@@ -164,7 +205,18 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
   /** Resolves when the run has reached a finished status. */
   whenFinished(runId: string): Promise<RunRecord> {
     const live = this.runs.get(runId);
-    return live ? live.finished : Promise.resolve(this.requireStoredRun(runId));
+    if (live) return live.finished;
+    if (this.queued.has(runId)) {
+      return new Promise((resolve) => {
+        const unsubscribe = this.on('runUpdated', (record) => {
+          if (record.id === runId && finishedStatuses.includes(record.status)) {
+            unsubscribe();
+            resolve(record);
+          }
+        });
+      });
+    }
+    return Promise.resolve(this.requireStoredRun(runId));
   }
 
   /** Process ids of live trainer workers, for the system monitor. */
@@ -178,7 +230,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Stops every live run (used when the app or server quits). */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.runs.keys()].map((runId) => this.stop(runId)));
+    await Promise.all([...this.queued.keys(), ...this.runs.keys()].map((runId) => this.stop(runId)));
     this.flush();
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = undefined;

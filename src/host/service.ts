@@ -26,6 +26,12 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       }
       return runManager.start(config);
     },
+    async startComparison(config) {
+      if (!options.trainers.includes(config.trainer)) {
+        throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
+      }
+      return runManager.startComparison(config);
+    },
     stopRun: ({ runId }) => runManager.stop(runId),
     resumeRun: async ({ runId }) => runManager.resume(runId),
     listRuns: async (filter) => runManager.list(filter),

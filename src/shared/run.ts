@@ -45,7 +45,7 @@ export const runConfigSchema = z
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 
-export const runStatuses = ['starting', 'running', 'stopping', 'stopped', 'completed', 'failed', 'interrupted'] as const;
+export const runStatuses = ['queued', 'starting', 'running', 'stopping', 'stopped', 'completed', 'failed', 'interrupted'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 /** Statuses after which a run never changes again. */

@@ -235,4 +235,33 @@ describe('RunManager', () => {
     expect(manager.get(id).record.status).toBe('running');
     expect(() => manager.delete(id)).toThrowError(/stop it before deleting/);
   });
+
+  it('runs a comparison one mode after the other with the same seed and budget', async () => {
+    const { manager, processes } = createManager();
+    const { compareGroup, original, optimized } = manager.startComparison({ trainer: 'baseline', seed: 21, budget: { seconds: 3 } });
+    expect(original).toMatchObject({ status: 'starting', config: { mode: 'original', seed: 21, compareGroup } });
+    expect(optimized).toMatchObject({ status: 'queued', config: { mode: 'optimized', seed: 21, budget: { seconds: 3 }, compareGroup } });
+    expect(processes).toHaveLength(1);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    processes[0].say({ type: 'done', outcome: 'completed', summary });
+    await manager.whenFinished(original.id);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(processes).toHaveLength(2); // the optimized run starts only now
+    processes[1].say({ type: 'ready', protocolVersion: 1, pid: 2 });
+    expect(processes[1].sent[0]).toMatchObject({ type: 'start', runId: optimized.id, config: { mode: 'optimized' } });
+    processes[1].say({ type: 'done', outcome: 'completed', summary });
+    expect((await manager.whenFinished(optimized.id)).status).toBe('completed');
+    expect(manager.list({}).filter((record) => record.config.compareGroup === compareGroup)).toHaveLength(2);
+  });
+
+  it('stops a queued comparison partner without ever starting it', async () => {
+    const { manager, processes } = createManager();
+    const { original, optimized } = manager.startComparison({ trainer: 'baseline', seed: 22, budget: { seconds: 3 } });
+    expect((await manager.stop(optimized.id)).status).toBe('stopped');
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    processes[0].say({ type: 'done', outcome: 'completed', summary });
+    await manager.whenFinished(original.id);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(processes).toHaveLength(1);
+  });
 });

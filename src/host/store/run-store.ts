@@ -30,7 +30,7 @@ export interface RunStoreOptions {
 }
 
 /** Statuses of a run that was live; at startup they can only mean the app died under it. */
-const liveStatuses: readonly RunStatus[] = ['starting', 'running', 'stopping'];
+const liveStatuses: readonly RunStatus[] = ['queued', 'starting', 'running', 'stopping'];
 
 /** Run ids name checkpoint folders, so they must be plain file names. */
 const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

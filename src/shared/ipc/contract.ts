@@ -36,8 +36,19 @@ export const systemInfoSchema = z.object({
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;
 
+/** A comparison: the same trainer, seed, dataset, budget and options in both modes. */
+export const comparisonInputSchema = runConfigSchema.omit({ mode: true, compareGroup: true });
+
 export const requestContract = {
   startRun: { input: runConfigSchema, output: runRecordSchema },
+  /**
+   * Starts the original and the optimized run of one configuration, one after the other so they
+   * never share the machine (a shared machine would make the speedup meaningless).
+   */
+  startComparison: {
+    input: comparisonInputSchema,
+    output: z.object({ compareGroup: z.string(), original: runRecordSchema, optimized: runRecordSchema }),
+  },
   stopRun: { input: runIdSchema, output: runRecordSchema },
   /** Resumes a stopped, interrupted or failed run from its last checkpoint. */
   resumeRun: { input: runIdSchema, output: runRecordSchema },

@@ -1,0 +1,173 @@
+// The baseline trainer: a uniformly random policy and buy-and-hold, played on the same trading env
+// the learning trainers use. It learns nothing on purpose; it is the yardstick every other
+// trainer's throughput and portfolio are compared against, and the simplest end-to-end run.
+import { Random, type RandomState } from '../random.ts';
+import type { TrainerOutcome, TrainerRunContext } from '../trainer.ts';
+import type { MarketData } from '../features/market-data.ts';
+import { ACTIONS, DEFAULT_ENV_PARAMS, type Action, type EnvParams } from '../env/params.ts';
+import { ScalarTradingEnv } from '../env/scalar.ts';
+import { ThroughputMeter } from '../metrics/throughput.ts';
+import { evaluatePolicies, type PolicyEvaluation } from '../evaluation/evaluate.ts';
+import type { MetricSample } from '../../shared/metrics.ts';
+
+export interface BaselineResources {
+  market: MarketData;
+  envParams?: EnvParams;
+}
+
+/** How often (ms of training time) the random policy is evaluated on the test split. */
+const evaluationIntervalMs = 2_000;
+/** How often metrics are sampled; the host batches them further. */
+const metricIntervalMs = 200;
+/** How often a checkpoint is written while running (and always on stop). */
+const checkpointIntervalMs = 10_000;
+/** Longest stretch of work between yields to the host (so Stop is answered promptly). */
+const yieldIntervalMs = 20;
+/** The evaluation's random policy has its own fixed stream, so curves are comparable across time. */
+const evaluationSeedStream = 0xe7a1;
+
+interface BaselineCheckpoint {
+  version: 1;
+  episodes: number;
+  elapsedMs: number;
+  random: RandomState;
+}
+
+const checkpointVersion = 1;
+
+export async function runBaselineTrainer(context: TrainerRunContext<BaselineResources>): Promise<TrainerOutcome> {
+  const { config, reporter, resources } = context;
+  const params = resources.envParams ?? DEFAULT_ENV_PARAMS;
+  const market = resources.market;
+  const { seconds, episodes: episodeBudget } = config.budget;
+
+  const restored = decodeCheckpoint(await context.checkpoints.load());
+  const random = restored ? Random.fromState(restored.random) : new Random(config.seed);
+  const env = new ScalarTradingEnv(market, market.splits.train, random, params);
+  reporter.device('js', 'cpu (single thread)');
+
+  let episodes = restored?.episodes ?? 0;
+  const elapsedBefore = restored?.elapsedMs ?? 0;
+  const startedAt = context.now();
+  const elapsed = () => elapsedBefore + (context.now() - startedAt);
+  const meter = new ThroughputMeter();
+  meter.start(elapsed());
+
+  let returnSum = 0;
+  let buyAndHoldSum = 0;
+  let windowEpisodes = 0;
+  let nextMetricsAt = elapsed() + metricIntervalMs;
+  let nextEvaluationAt = elapsed();
+  let nextCheckpointAt = elapsed() + checkpointIntervalMs;
+  let lastYield = context.now();
+  let latestEvaluation: PolicyEvaluation[] | undefined;
+
+  const budgetFraction = () =>
+    Math.max(seconds !== undefined ? elapsed() / (seconds * 1000) : 0, episodeBudget !== undefined ? episodes / episodeBudget : 0);
+  const saveCheckpoint = () => context.checkpoints.save(encodeCheckpoint({ version: 1, episodes, elapsedMs: elapsed(), random: random.getState() }));
+  const evaluate = (now: number) => {
+    latestEvaluation = evaluatePolicies(market, 'test', params, [
+      { name: 'random', act: randomPolicy(Random.derive(config.seed, evaluationSeedStream)) },
+      { name: 'buy-and-hold', act: () => ACTIONS.BUY },
+    ]);
+    reporter.evaluation({
+      split: 'test',
+      step: episodes,
+      elapsedMs: now,
+      bars: latestEvaluation[0].bars,
+      curves: latestEvaluation.map((evaluation) => ({ policy: evaluation.policy, equity: evaluation.curve })),
+      stats: latestEvaluation.map((evaluation) => evaluation.stats),
+    });
+  };
+
+  while (!context.stopRequested() && budgetFraction() < 1) {
+    env.reset();
+    const startBar = env.state.startBar;
+    let result;
+    do result = env.step(random.nextInt(3) as Action);
+    while (!result.done);
+    episodes += 1;
+    windowEpisodes += 1;
+    returnSum += (result.equity / params.startCapital - 1) * 100;
+    buyAndHoldSum += buyAndHoldReturnPct(market.close, startBar, params);
+
+    const now = elapsed();
+    meter.record(now);
+    if (now >= nextMetricsAt || budgetFraction() >= 1) {
+      const sample = (name: string, value: number): MetricSample => ({ name, value, elapsedMs: now, step: episodes });
+      reporter.metrics([
+        sample('episodes', episodes),
+        sample('episodesPerMin', meter.perMinute(now)),
+        sample('meanEpisodeReturnPct', returnSum / windowEpisodes),
+        sample('buyAndHoldReturnPct', buyAndHoldSum / windowEpisodes),
+      ]);
+      reporter.progress(Math.min(1, budgetFraction()), `${episodes} episodes`);
+      returnSum = buyAndHoldSum = windowEpisodes = 0;
+      nextMetricsAt = now + metricIntervalMs;
+    }
+    if (now >= nextEvaluationAt) {
+      evaluate(now);
+      nextEvaluationAt = now + evaluationIntervalMs;
+    }
+    if (now >= nextCheckpointAt) {
+      await saveCheckpoint();
+      nextCheckpointAt = now + checkpointIntervalMs;
+    }
+    if (context.now() - lastYield >= yieldIntervalMs) {
+      await context.yieldToHost();
+      lastYield = context.now();
+    }
+  }
+
+  const stopped = budgetFraction() < 1;
+  await saveCheckpoint();
+  evaluate(elapsed());
+  const totalSeconds = elapsed() / 1000;
+  const randomStats = latestEvaluation?.find((evaluation) => evaluation.policy === 'random')?.stats;
+  const holdStats = latestEvaluation?.find((evaluation) => evaluation.policy === 'buy-and-hold')?.stats;
+  return {
+    stopped,
+    summary: {
+      seconds: totalSeconds,
+      episodes,
+      episodesPerMin: totalSeconds > 0 ? (episodes * 60) / totalSeconds : 0,
+      finalEquity: randomStats?.finalEquity,
+      extra: {
+        testSharpe: randomStats?.sharpe ?? null,
+        testMaxDrawdownPct: randomStats?.maxDrawdownPct ?? null,
+        testTrades: randomStats?.trades ?? null,
+        buyAndHoldFinalEquity: holdStats?.finalEquity ?? null,
+        buyAndHoldSharpe: holdStats?.sharpe ?? null,
+      },
+    },
+  };
+}
+
+function randomPolicy(random: Random): () => Action {
+  return () => random.nextInt(3) as Action;
+}
+
+/** Buy at the episode's first close, sell at its last, paying the taker fee both ways. */
+function buyAndHoldReturnPct(close: Float64Array, startBar: number, params: EnvParams): number {
+  const feeFactor = (1 - params.takerFee) ** 2;
+  return ((close[startBar + params.episodeLength] / close[startBar]) * feeFactor - 1) * 100;
+}
+
+function encodeCheckpoint(checkpoint: BaselineCheckpoint): Uint8Array {
+  const view = new DataView(new ArrayBuffer(4 + 8 + 8 + 16));
+  view.setUint32(0, checkpointVersion, true);
+  view.setFloat64(4, checkpoint.episodes, true);
+  view.setFloat64(12, checkpoint.elapsedMs, true);
+  checkpoint.random.forEach((word, index) => view.setUint32(20 + index * 4, word, true));
+  return new Uint8Array(view.buffer);
+}
+
+function decodeCheckpoint(bytes: Uint8Array | undefined): BaselineCheckpoint | undefined {
+  if (!bytes) return undefined;
+  if (bytes.byteLength !== 36) throw new Error(`Baseline checkpoint is ${bytes.byteLength} bytes, expected 36: the file is damaged`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(0, true);
+  if (version !== checkpointVersion) throw new Error(`Baseline checkpoint version ${version} is not supported (expected ${checkpointVersion})`);
+  const random = [0, 1, 2, 3].map((index) => view.getUint32(20 + index * 4, true)) as RandomState;
+  return { version: 1, episodes: view.getFloat64(4, true), elapsedMs: view.getFloat64(12, true), random };
+}

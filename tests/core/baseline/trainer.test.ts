@@ -1,0 +1,73 @@
+// The baseline trainer on a small generated market: it plays episodes to its budget, reports
+// throughput and a test-split evaluation, and resumes exactly from its checkpoint.
+import { describe, expect, it } from 'vitest';
+import { generateRegimeMarket } from '../../../src/core/market/generator.ts';
+import { createMarketData, type MarketData } from '../../../src/core/features/market-data.ts';
+import { DEFAULT_FEATURE_CONFIG } from '../../../src/core/features/config.ts';
+import { runBaselineTrainer } from '../../../src/core/baseline/trainer.ts';
+import type { TrainerRunContext } from '../../../src/core/trainer.ts';
+import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics.ts';
+import { runConfigSchema } from '../../../src/shared/run.ts';
+
+let cachedMarket: MarketData | undefined;
+function smallMarket(): MarketData {
+  cachedMarket ??= createMarketData({ datasetName: 'test', datasetChecksum: 'test', series: generateRegimeMarket({ bars: 6_000, seed: 5 }).series, config: DEFAULT_FEATURE_CONFIG });
+  return cachedMarket;
+}
+
+function context(budget: { episodes?: number; seconds?: number }, stored: { bytes?: Uint8Array } = {}, resume = false) {
+  const samples: MetricSample[] = [];
+  const evaluations: EvaluationReport[] = [];
+  let clock = 0;
+  const runContext: TrainerRunContext<{ market: MarketData }> = {
+    config: runConfigSchema.parse({ trainer: 'baseline', mode: 'original', seed: 9, budget }),
+    reporter: {
+      metrics: (batch) => samples.push(...batch),
+      evaluation: (report) => evaluations.push(report),
+      progress: () => {},
+      device: () => {},
+    },
+    stopRequested: () => false,
+    yieldToHost: async () => {},
+    now: () => (clock += 1), // a deterministic clock: 1 ms per call
+    checkpoints: {
+      save: async (bytes) => void (stored.bytes = bytes),
+      load: async () => (resume ? stored.bytes : undefined),
+    },
+    resources: { market: smallMarket() },
+  };
+  return { runContext, samples, evaluations, stored };
+}
+
+describe('baseline trainer', () => {
+  it('plays its episode budget and reports throughput and a test-split evaluation', async () => {
+    const { runContext, samples, evaluations } = context({ episodes: 120 });
+    const outcome = await runBaselineTrainer(runContext);
+    expect(outcome.stopped).toBe(false);
+    expect(outcome.summary.episodes).toBe(120);
+    expect(samples.filter((sample) => sample.name === 'episodes').at(-1)?.value).toBe(120);
+    expect(samples.some((sample) => sample.name === 'episodesPerMin' && sample.value > 0)).toBe(true);
+    const last = evaluations.at(-1)!;
+    expect(last.split).toBe('test');
+    expect(last.curves.map((curve) => curve.policy)).toEqual(['random', 'buy-and-hold']);
+    expect(last.curves[0].equity[0]).toBe(10_000);
+    expect(outcome.summary.finalEquity).toBe(last.stats[0].finalEquity);
+    expect(last.stats[1].trades).toBe(1); // buy-and-hold buys once and holds
+  });
+
+  it('resumes from its checkpoint and continues the same random stream', async () => {
+    const whole = context({ episodes: 80 });
+    await runBaselineTrainer(whole.runContext);
+    const firstHalf = context({ episodes: 40 });
+    await runBaselineTrainer(firstHalf.runContext);
+    const secondHalf = context({ episodes: 80 }, firstHalf.stored, true);
+    const outcome = await runBaselineTrainer(secondHalf.runContext);
+    expect(outcome.summary.episodes).toBe(80);
+    expect(whole.stored.bytes?.subarray(20)).toEqual(secondHalf.stored.bytes?.subarray(20)); // same RNG state after 80 episodes
+  });
+
+  it('rejects a damaged checkpoint with a clear message', async () => {
+    const { runContext } = context({ episodes: 5 }, { bytes: new Uint8Array([1, 2, 3]) }, true);
+    await expect(runBaselineTrainer(runContext)).rejects.toThrow(/damaged/);
+  });
+});
