@@ -14,6 +14,7 @@ import { ApiError, describeIssues } from '../shared/ipc/envelope.ts';
 import { workerToHostSchema, protocolVersion, type WorkerToHostMessage } from './protocol.ts';
 import type { TrainerExit, TrainerProcess, TrainerProcessFactory } from './trainer-process.ts';
 import type { RunStore } from './store/run-store.ts';
+import type { SystemSample } from '../shared/system.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 export interface RunManagerEvents {
@@ -41,6 +42,8 @@ interface LiveRun {
   process: TrainerProcess | undefined;
   /** Start the worker from the run's last checkpoint. */
   resume: boolean;
+  /** Training progress counter of the latest metric sample, for samples the host adds. */
+  lastStep: number;
   pendingSamples: MetricSample[];
   recordChanged: boolean;
   stopTimer: NodeJS.Timeout | undefined;
@@ -129,6 +132,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
       record,
       process: undefined,
       resume,
+      lastStep: 0,
       pendingSamples: [],
       recordChanged: false,
       stopTimer: undefined,
@@ -219,6 +223,27 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     return Promise.resolve(this.requireStoredRun(runId));
   }
 
+  /**
+   * Records a system sample into each live run's series (its process's CPU and RSS, and the GPU's
+   * utilisation and memory), so comparisons and history keep them after the window closes.
+   */
+  recordSystemSample(sample: SystemSample): void {
+    const gpu = sample.gpus[0];
+    for (const run of this.runs.values()) {
+      if (run.record.status !== 'running' || run.record.startedAt === undefined) continue;
+      const elapsedMs = Math.max(0, sample.timestamp - run.record.startedAt);
+      const step = run.lastStep;
+      const add = (name: string, value: number | null | undefined) => {
+        if (value != null && Number.isFinite(value)) run.pendingSamples.push({ name, value, elapsedMs, step });
+      };
+      const trainer = sample.trainers.find((entry) => entry.runId === run.record.id);
+      add('processCpuPercent', trainer?.cpuPercent);
+      add('processRssMegabytes', trainer?.rssBytes == null ? null : trainer.rssBytes / 2 ** 20);
+      add('gpuPercent', gpu?.utilizationPercent);
+      add('gpuMemoryMegabytes', gpu?.memoryUsedBytes == null ? null : gpu.memoryUsedBytes / 2 ** 20);
+    }
+  }
+
   /** Process ids of live trainer workers, for the system monitor. */
   livePids(): Map<string, number> {
     const pids = new Map<string, number>();
@@ -277,6 +302,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
         return;
       case 'metrics':
         run.pendingSamples.push(...message.samples);
+        if (message.samples.length > 0) run.lastStep = message.samples[message.samples.length - 1].step;
         return;
       case 'evaluation':
         this.store.appendEvaluation(run.record.id, message.report);

@@ -5,6 +5,7 @@ import type { EventName, EventPayload, SystemInfo, TrainDeckService } from '../s
 import { ApiError } from '../shared/ipc/envelope.ts';
 import type { TrainerName } from '../shared/run.ts';
 import type { RunManager } from './run-manager.ts';
+import { exportRunAsCsv, exportRunAsJson } from './run-export.ts';
 import type { SystemMonitor } from './monitor/system-monitor.ts';
 
 export interface ServiceOptions {
@@ -36,6 +37,13 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
     resumeRun: async ({ runId }) => runManager.resume(runId),
     listRuns: async (filter) => runManager.list(filter),
     getRun: async ({ runId }) => runManager.get(runId),
+    exportRun: async ({ runId, format }) => {
+      const detail = runManager.get(runId, 100_000);
+      const base = `traindeck-${detail.record.config.trainer}-${detail.record.config.mode}-${runId}`;
+      return format === 'csv'
+        ? { fileName: `${base}.csv`, mimeType: 'text/csv', content: exportRunAsCsv(detail) }
+        : { fileName: `${base}.json`, mimeType: 'application/json', content: exportRunAsJson(detail) };
+    },
     deleteRun: async ({ runId }) => {
       runManager.delete(runId);
       return { deleted: true as const };
@@ -64,7 +72,11 @@ export function forwardEvents(runManager: RunManager, monitor: SystemMonitor | u
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
 
-/** Keeps the system monitor sampling exactly the live trainer processes. */
+/** Keeps the system monitor sampling exactly the live trainer processes, and records its samples into their runs. */
 export function watchTrainerProcesses(runManager: RunManager, monitor: SystemMonitor): () => void {
-  return runManager.on('runUpdated', () => monitor.setTrainerPids(runManager.livePids()));
+  const unsubscribers = [
+    runManager.on('runUpdated', () => monitor.setTrainerPids(runManager.livePids())),
+    monitor.onSample((sample) => runManager.recordSystemSample(sample)),
+  ];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

@@ -70,4 +70,8 @@ export const metricCatalogue: Record<string, { label: string; unit: string }> = 
   bestFitness: { label: 'Best fitness', unit: '' },
   meanFitness: { label: 'Mean fitness', unit: '' },
   species: { label: 'Species', unit: 'species' },
+  processCpuPercent: { label: 'Trainer process CPU', unit: '% of one core' },
+  processRssMegabytes: { label: 'Trainer process memory (RSS)', unit: 'MiB' },
+  gpuPercent: { label: 'GPU utilisation', unit: '%' },
+  gpuMemoryMegabytes: { label: 'GPU memory in use', unit: 'MiB' },
 };

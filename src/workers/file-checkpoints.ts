@@ -20,7 +20,7 @@ export function fileCheckpointStore(directory: string, resume: boolean): Checkpo
       try {
         return new Uint8Array(await readFile(path));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`No checkpoint to resume from at ${path}`);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`No checkpoint to resume from at ${path}`, { cause: error });
         throw error;
       }
     },

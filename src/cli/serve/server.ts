@@ -7,7 +7,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createRequestDispatcher } from '../../shared/ipc/dispatcher.ts';
-import type { TrainDeckService } from '../../shared/ipc/contract.ts';
+import { maxImportCharacters, type TrainDeckService } from '../../shared/ipc/contract.ts';
 import type { EventEnvelope } from '../../shared/ipc/envelope.ts';
 import type { EventSink } from '../../host/service.ts';
 
@@ -45,8 +45,8 @@ const contentTypes: Record<string, string> = {
 const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/** Largest WebSocket message accepted from a client. */
-const maxMessageBytes = 1 << 20;
+/** Largest WebSocket message accepted from a client: a dataset import carries a whole CSV. */
+const maxMessageBytes = maxImportCharacters * 4 + (1 << 20);
 /** A client this far behind stops receiving metric batches until it catches up. */
 const maxBufferedBytes = 4 << 20;
 

@@ -5,6 +5,10 @@ import { z } from 'zod';
 import { evaluationReportSchema, metricSampleSchema, storedMetricSeriesSchema } from '../metrics.ts';
 import { runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
 import { systemSampleSchema } from '../system.ts';
+import { datasetInfoSchema, datasetNameSchema } from '../datasets.ts';
+
+/** Largest CSV text accepted by importDataset (the CLI imports larger files from disk). */
+export const maxImportCharacters = 256 * 2 ** 20;
 
 const runIdSchema = z.object({ runId: z.string().min(1).max(64) }).strict();
 const noInputSchema = z.object({}).strict().default({});
@@ -55,9 +59,23 @@ export const requestContract = {
   /** Every persisted run, newest first, optionally filtered. */
   listRuns: { input: runListFilterSchema, output: z.array(runRecordSchema) },
   getRun: { input: runIdSchema, output: runDetailSchema },
+  /** A run as a file: CSV (one row per metric sample) or JSON (record, metrics, evaluations). */
+  exportRun: {
+    input: z.object({ runId: z.string().min(1).max(64), format: z.enum(['csv', 'json']) }).strict(),
+    output: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  },
   /** Deletes a finished run with its metrics, evaluations and checkpoints. */
   deleteRun: { input: runIdSchema, output: z.object({ deleted: z.literal(true) }) },
   getSystemInfo: { input: noInputSchema, output: systemInfoSchema },
+  /** Every dataset in the store, the embedded default first. */
+  listDatasets: { input: noInputSchema, output: z.array(datasetInfoSchema) },
+  getDataset: { input: z.object({ name: z.string().min(1).max(64) }).strict(), output: datasetInfoSchema },
+  /** Imports CSV text, all or nothing; a rejected file is answered with every problem and its line. */
+  importDataset: {
+    input: z.object({ name: datasetNameSchema, fileName: z.string().max(255), content: z.string().max(maxImportCharacters) }).strict(),
+    output: datasetInfoSchema,
+  },
+  deleteDataset: { input: z.object({ name: z.string().min(1).max(64) }).strict(), output: z.object({ deleted: z.literal(true) }) },
 } as const;
 
 export const eventContract = {

@@ -25,6 +25,7 @@ function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckServic
     listRuns: async () => [record],
     getRun: async () => ({ record, metrics: {}, evaluations: [] }),
     deleteRun: async () => ({ deleted: true }),
+    exportRun: async () => ({ fileName: 'run.csv', mimeType: 'text/csv', content: '' }),
     getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', trainers: ['baseline'] }),
     ...overrides,
   };

@@ -7,6 +7,7 @@ import type { EvaluationReport, MetricSample } from '../../../shared/metrics.ts'
 import type { SystemInfo } from '../../../shared/ipc/contract.ts';
 import { api, describeError } from '../api/index.ts';
 import { RunFeed } from '../charts/series-buffer.ts';
+import { saveFile } from '../save-file.ts';
 
 /** Latest value of each metric per run: what the number tiles show. */
 type LatestValues = Record<string, number>;
@@ -18,6 +19,8 @@ export const useRunsStore = defineStore('runs', () => {
   const evaluations = shallowRef<Record<string, EvaluationReport>>({});
   const systemInfo = shallowRef<SystemInfo | undefined>();
   const error = ref<string | undefined>();
+  /** Bumped on every metric batch: views that derive figures from the non-reactive feeds read it. */
+  const metricsVersion = ref(0);
   const feeds = markRaw(new Map<string, RunFeed>());
   /** Runs whose recorded history has been fetched; later samples arrive as events. */
   const loaded = new Set<string>();
@@ -43,6 +46,7 @@ export const useRunsStore = defineStore('runs', () => {
       values[sample.name] = sample.value;
     }
     runFeed.changed();
+    metricsVersion.value++;
   }
 
   function setEvaluation(runId: string, report: EvaluationReport): void {
@@ -94,6 +98,63 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Starts original then optimized with the same settings; returns both run ids. */
+  async function startComparison(config: Omit<RunConfigInput, 'mode' | 'compareGroup'>): Promise<[string, string] | undefined> {
+    error.value = undefined;
+    try {
+      const { original, optimized } = await api.startComparison(config);
+      upsert(optimized);
+      upsert(original);
+      await Promise.all([select(optimized.id), select(original.id)]);
+      return [original.id, optimized.id];
+    } catch (failure) {
+      error.value = describeError(failure);
+      return undefined;
+    }
+  }
+
+  async function resume(runId: string): Promise<void> {
+    error.value = undefined;
+    try {
+      upsert(await api.resumeRun({ runId }));
+      await select(runId);
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
+  async function remove(runId: string): Promise<void> {
+    error.value = undefined;
+    try {
+      await api.deleteRun({ runId });
+      runs.value = runs.value.filter((run) => run.id !== runId);
+      feeds.delete(runId);
+      loaded.delete(runId);
+      if (selectedRunId.value === runId) selectedRunId.value = undefined;
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
+  /** Downloads a run as CSV or JSON through a temporary object URL. */
+  async function download(runId: string, format: 'csv' | 'json'): Promise<void> {
+    error.value = undefined;
+    try {
+      const file = await api.exportRun({ runId, format });
+      saveFile(file.fileName, new Blob([file.content], { type: file.mimeType }));
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      runs.value = await api.listRuns({});
+    } catch (failure) {
+      error.value = describeError(failure);
+    }
+  }
+
   async function stop(runId: string): Promise<void> {
     error.value = undefined;
     try {
@@ -103,5 +164,5 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  return { runs, selectedRunId, selectedRun, latest, evaluations, systemInfo, error, feed, initialise, select, start, stop };
+  return { runs, metricsVersion, selectedRunId, selectedRun, latest, evaluations, systemInfo, error, feed, initialise, select, start, startComparison, stop, resume, remove, download, refresh };
 });

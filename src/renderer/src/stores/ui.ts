@@ -1,0 +1,23 @@
+// Which view the window shows. Four top-level views; no router needed for a desktop window.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+export const views = ['dashboard', 'new-run', 'compare', 'history'] as const;
+export type View = (typeof views)[number];
+
+export const useUiStore = defineStore('ui', () => {
+  const view = ref<View>('dashboard');
+  /** Run ids shown side by side in the compare view. */
+  const compared = ref<[string | undefined, string | undefined]>([undefined, undefined]);
+
+  function show(next: View): void {
+    view.value = next;
+  }
+
+  function compare(first: string, second: string): void {
+    compared.value = [first, second];
+    view.value = 'compare';
+  }
+
+  return { view, compared, show, compare };
+});

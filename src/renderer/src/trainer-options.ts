@@ -1,0 +1,64 @@
+// The key hyperparameters the New run form offers per trainer, with defaults and bounds. The
+// trainer validates its options again (and names a bad key); this is for inline feedback.
+import type { TrainerName } from '../../shared/run.ts';
+
+export interface NumberOption {
+  key: string;
+  label: string;
+  unit: string;
+  defaultValue: number;
+  min: number;
+  max: number;
+  integer: boolean;
+  /** Shown only for these RL algorithms. */
+  algorithms?: string[];
+  /** Shown only in these modes (e.g. vectorized envs mean nothing in original mode). */
+  modes?: Array<'original' | 'optimized'>;
+}
+
+export interface ChoiceOption {
+  key: string;
+  label: string;
+  choices: string[];
+  defaultValue: string;
+}
+
+export interface TrainerForm {
+  budgetUnits: Array<'seconds' | 'episodes' | 'generations'>;
+  choices: ChoiceOption[];
+  numbers: NumberOption[];
+}
+
+export const trainerForms: Record<TrainerName, TrainerForm> = {
+  baseline: { budgetUnits: ['seconds', 'episodes'], choices: [], numbers: [] },
+  rl: {
+    budgetUnits: ['seconds', 'episodes'],
+    choices: [
+      { key: 'algorithm', label: 'Algorithm', choices: ['reinforce', 'ppo'], defaultValue: 'reinforce' },
+      { key: 'backend', label: 'Compute backend', choices: ['auto', 'onnx', 'tfjs-node', 'tfjs-webgpu', 'tfjs-wasm', 'js'], defaultValue: 'auto' },
+    ],
+    numbers: [
+      { key: 'learningRate', label: 'Learning rate', unit: '', defaultValue: 3e-4, min: 1e-7, max: 1, integer: false },
+      { key: 'gamma', label: 'Discount γ', unit: '', defaultValue: 0.99, min: 0, max: 1, integer: false },
+      { key: 'entropyCoefficient', label: 'Entropy bonus', unit: '', defaultValue: 0.01, min: 0, max: 1, integer: false },
+      { key: 'envs', label: 'Vectorized envs', unit: 'envs', defaultValue: 32, min: 1, max: 1024, integer: true, modes: ['optimized'] },
+      { key: 'accumulation', label: 'Gradient accumulation', unit: 'batches', defaultValue: 4, min: 1, max: 64, integer: true, modes: ['optimized'] },
+    ],
+  },
+  neat: {
+    budgetUnits: ['seconds', 'generations'],
+    choices: [{ key: 'objectives', label: 'Selection', choices: ['fitness', 'nsga2'], defaultValue: 'fitness' }],
+    numbers: [
+      { key: 'populationSize', label: 'Genomes per population', unit: 'genomes', defaultValue: 50, min: 4, max: 2000, integer: true },
+      { key: 'envsPerGenome', label: 'Envs per genome', unit: 'envs', defaultValue: 6, min: 1, max: 64, integer: true },
+    ],
+  },
+};
+
+/** The problem with a number option's value, or '' when it is fine. */
+export function numberOptionError(option: NumberOption, value: number): string {
+  if (!Number.isFinite(value)) return `${option.label} must be a number`;
+  if (option.integer && !Number.isInteger(value)) return `${option.label} must be a whole number`;
+  if (value < option.min || value > option.max) return `${option.label} must be from ${option.min} to ${option.max}`;
+  return '';
+}
