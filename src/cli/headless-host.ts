@@ -7,6 +7,7 @@ import { RunStore } from '../host/store/run-store.ts';
 import { createTrainDeckService, watchTrainerProcesses } from '../host/service.ts';
 import { SystemMonitor } from '../host/monitor/system-monitor.ts';
 import { availableTrainers } from '../workers/trainers/registry.ts';
+import { datasetStoreFor } from '../workers/trainers/market.ts';
 
 export const appVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
@@ -14,7 +15,8 @@ export const appVersion: string = JSON.parse(readFileSync(new URL('../../package
 export function createHeadlessHost(dataDir: string, options: { monitor?: boolean } = {}) {
   const store = RunStore.open(dataDir);
   const runManager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory() });
-  const service = createTrainDeckService({ runManager, host: 'serve', appVersion, trainers: availableTrainers });
+  const datasets = datasetStoreFor(dataDir);
+  const service = createTrainDeckService({ runManager, datasets, host: 'serve', appVersion, trainers: availableTrainers });
   const monitor = options.monitor ? new SystemMonitor() : undefined;
   if (monitor) {
     watchTrainerProcesses(runManager, monitor);
@@ -24,6 +26,7 @@ export function createHeadlessHost(dataDir: string, options: { monitor?: boolean
     runManager,
     service,
     store,
+    datasets,
     monitor,
     async close() {
       await runManager.shutdown();

@@ -24,6 +24,8 @@ export const hostToWorkerSchema = z.discriminatedUnion('type', [
     checkpointDir: z.string().min(1),
     /** Resume from the checkpoint in `checkpointDir` instead of starting fresh. */
     resume: z.boolean().default(false),
+    /** The embedded dataset file, when it is not beside the sources (packaged app). */
+    defaultDatasetFile: z.string().optional(),
   }),
   z.object({ type: z.literal('stop') }),
 ]);

@@ -26,6 +26,8 @@ export interface RunManagerEvents {
 export interface RunManagerOptions {
   /** Root of everything runs write. */
   dataDir: string;
+  /** The embedded dataset file, when it is not beside the sources (packaged app). */
+  defaultDatasetFile?: string;
   /** Where runs are persisted; live runs left in it by a previous process become `interrupted`. */
   store: RunStore;
   startTrainer: TrainerProcessFactory;
@@ -59,7 +61,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
   private readonly runs = new Map<string, LiveRun>();
   /** Comparison partners waiting for their original run to finish. */
   private readonly queued = new Map<string, RunRecord>();
-  private readonly options: Required<RunManagerOptions>;
+  private readonly options: Required<Omit<RunManagerOptions, 'defaultDatasetFile'>> & Pick<RunManagerOptions, 'defaultDatasetFile'>;
   private readonly store: RunStore;
   private flushTimer: NodeJS.Timeout | undefined;
   /** Runs found live in the store at startup: the previous process died under them. */
@@ -294,6 +296,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
           dataDir: this.options.dataDir,
           checkpointDir: this.store.checkpointDirectory(run.record.id),
           resume: run.resume,
+          ...(this.options.defaultDatasetFile ? { defaultDatasetFile: this.options.defaultDatasetFile } : {}),
         });
         this.update(run, { status: 'running', startedAt: run.record.startedAt ?? Date.now(), progressMessage: undefined });
         return;

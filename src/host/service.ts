@@ -6,10 +6,13 @@ import { ApiError } from '../shared/ipc/envelope.ts';
 import type { TrainerName } from '../shared/run.ts';
 import type { RunManager } from './run-manager.ts';
 import { exportRunAsCsv, exportRunAsJson } from './run-export.ts';
+import { createDatasetMethods } from './dataset-service.ts';
+import type { DatasetStore } from './datasets/store.ts';
 import type { SystemMonitor } from './monitor/system-monitor.ts';
 
 export interface ServiceOptions {
   runManager: RunManager;
+  datasets: DatasetStore;
   host: SystemInfo['host'];
   appVersion: string;
   /** Trainers this build can run. */
@@ -21,13 +24,16 @@ export type EventSink = <K extends EventName>(event: K, payload: EventPayload<K>
 export function createTrainDeckService(options: ServiceOptions): TrainDeckService {
   const { runManager } = options;
   return {
+    ...createDatasetMethods(options.datasets),
     async startRun(config) {
+      await requireDataset(options.datasets, config.dataset);
       if (!options.trainers.includes(config.trainer)) {
         throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
       }
       return runManager.start(config);
     },
     async startComparison(config) {
+      await requireDataset(options.datasets, config.dataset);
       if (!options.trainers.includes(config.trainer)) {
         throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
       }
@@ -59,6 +65,14 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       trainers: options.trainers,
     }),
   };
+}
+
+/** Fails fast, before a worker starts, when a run names a dataset that does not exist. */
+async function requireDataset(datasets: DatasetStore, name: string): Promise<void> {
+  const known = (await datasets.list()).map((dataset) => dataset.name);
+  if (!known.includes(name.trim().toLowerCase())) {
+    throw new ApiError('bad-request', `Dataset "${name}" does not exist (datasets: ${known.join(', ')})`);
+  }
 }
 
 /** Forwards every host event to a transport's sink (a window, or all WebSocket clients). */

@@ -11,6 +11,7 @@ import { SystemMonitor } from '../host/monitor/system-monitor.ts';
 import { createRequestDispatcher } from '../shared/ipc/dispatcher.ts';
 import { eventChannel, requestChannel } from '../shared/ipc/bridge.ts';
 import { availableTrainers } from '../workers/trainers/registry.ts';
+import { datasetStoreFor } from '../workers/trainers/market.ts';
 import { createUtilityProcessTrainerFactory } from './utility-process-trainer.ts';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
@@ -57,12 +58,16 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
 
   const dataDir = app.getPath('userData');
+  // Packaged, the embedded dataset sits in Resources/; in development, beside the sources.
+  const defaultDatasetFile = app.isPackaged ? join(process.resourcesPath, 'resources', 'default-market.bin') : undefined;
   const runManager = new RunManager({
     dataDir,
+    defaultDatasetFile,
     store: RunStore.open(dataDir),
     startTrainer: createUtilityProcessTrainerFactory(join(import.meta.dirname, 'trainer-worker.js')),
   });
-  const service = createTrainDeckService({ runManager, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });
+  const datasets = datasetStoreFor(dataDir, defaultDatasetFile);
+  const service = createTrainDeckService({ runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });
   const dispatch = createRequestDispatcher(service, (error) => console.error('[traindeck] request failed:', error));
 
   ipcMain.handle(requestChannel, (event, message: unknown) => {

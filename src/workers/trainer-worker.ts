@@ -50,7 +50,7 @@ async function runTraining(start: Extract<ReturnType<typeof hostToWorkerSchema.p
     now: () => performance.now(),
     checkpoints: fileCheckpointStore(start.checkpointDir, start.resume),
   };
-  const outcome = await trainer({ ...context, dataDir: start.dataDir });
+  const outcome = await trainer({ ...context, dataDir: start.dataDir, defaultDatasetFile: start.defaultDatasetFile });
   reporter.flush();
   channel.send({ type: 'done', outcome: outcome.stopped ? 'stopped' : 'completed', summary: outcome.summary });
   await exitAfterDrain(0);

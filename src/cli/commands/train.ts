@@ -28,7 +28,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     'data-dir': { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError(`train takes one trainer name (${trainerNames.join(', ')}), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
-  const trainer = choiceOption(positionals[0], 'trainer', trainerNames)!;
+  if (!(trainerNames as readonly string[]).includes(positionals[0])) throw new UsageError(`unknown trainer "${positionals[0]}" (trainers: ${trainerNames.join(', ')})`);
+  const trainer = positionals[0] as (typeof trainerNames)[number];
   const mode = choiceOption(values.mode, 'mode', trainingModes) ?? 'original';
   const episodes = integerOption(values.episodes, 'episodes', 1, 1e9);
   const seconds = positiveNumberOption(values.seconds, 'seconds', 7 * 24 * 3600) ?? (episodes === undefined ? 30 : undefined);

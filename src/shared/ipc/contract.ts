@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { evaluationReportSchema, metricSampleSchema, storedMetricSeriesSchema } from '../metrics.ts';
 import { runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
 import { systemSampleSchema } from '../system.ts';
-import { datasetInfoSchema, datasetNameSchema } from '../datasets.ts';
+import { datasetInfoSchema, datasetNameSchema, datasetSummarySchema } from '../datasets.ts';
 
 /** Largest CSV text accepted by importDataset (the CLI imports larger files from disk). */
 export const maxImportCharacters = 256 * 2 ** 20;
@@ -68,7 +68,7 @@ export const requestContract = {
   deleteRun: { input: runIdSchema, output: z.object({ deleted: z.literal(true) }) },
   getSystemInfo: { input: noInputSchema, output: systemInfoSchema },
   /** Every dataset in the store, the embedded default first. */
-  listDatasets: { input: noInputSchema, output: z.array(datasetInfoSchema) },
+  listDatasets: { input: noInputSchema, output: z.array(datasetSummarySchema) },
   getDataset: { input: z.object({ name: z.string().min(1).max(64) }).strict(), output: datasetInfoSchema },
   /** Imports CSV text, all or nothing; a rejected file is answered with every problem and its line. */
   importDataset: {

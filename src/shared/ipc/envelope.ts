@@ -47,7 +47,7 @@ export type ResponseEnvelope =
 
 export type EventEnvelope = { kind: 'event'; event: string; payload: unknown };
 
-export const serverMessageSchema = z.discriminatedUnion('kind', [
+export const serverMessageSchema = z.union([
   z.object({ kind: z.literal('response'), id: z.number(), ok: z.literal(true), result: z.unknown() }),
   z.object({ kind: z.literal('response'), id: z.number(), ok: z.literal(false), error: apiErrorSchema }),
   z.object({ kind: z.literal('event'), event: z.string(), payload: z.unknown() }),

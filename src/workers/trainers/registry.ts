@@ -4,7 +4,14 @@ import type { TrainerOutcome, TrainerRunContext } from '../../core/trainer.ts';
 import type { TrainerName } from '../../shared/run.ts';
 
 /** A worker-side trainer: the core context without resources, plus where data lives. */
-export type WorkerTrainer = (context: Omit<TrainerRunContext, 'resources'> & { dataDir: string }) => Promise<TrainerOutcome>;
+export type WorkerTrainer = (context: WorkerTrainerContext) => Promise<TrainerOutcome>;
+
+export type WorkerTrainerContext = Omit<TrainerRunContext, 'resources'> & {
+  /** Root of everything runs write (datasets, caches). */
+  dataDir: string;
+  /** The embedded dataset file, when it is not beside the sources (packaged app). */
+  defaultDatasetFile?: string;
+};
 
 const trainers: Partial<Record<TrainerName, () => Promise<WorkerTrainer>>> = {
   baseline: async () => (await import('./baseline.ts')).runBaseline,

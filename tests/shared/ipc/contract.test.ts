@@ -26,6 +26,14 @@ function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckServic
     getRun: async () => ({ record, metrics: {}, evaluations: [] }),
     deleteRun: async () => ({ deleted: true }),
     exportRun: async () => ({ fileName: 'run.csv', mimeType: 'text/csv', content: '' }),
+    listDatasets: async () => [],
+    getDataset: async () => {
+      throw new ApiError('not-found', 'no datasets here');
+    },
+    importDataset: async () => {
+      throw new ApiError('bad-request', 'no imports here');
+    },
+    deleteDataset: async () => ({ deleted: true }),
     getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', trainers: ['baseline'] }),
     ...overrides,
   };
@@ -119,5 +127,16 @@ describe('api client', () => {
     unsubscribe();
     emit('runUpdated', record);
     expect(seen).toEqual(['run-1']);
+  });
+});
+
+describe('server message schema', () => {
+  it('accepts successful and failed responses and events, and rejects anything else', async () => {
+    const { serverMessageSchema } = await import('../../../src/shared/ipc/envelope.ts');
+    expect(serverMessageSchema.safeParse({ kind: 'response', id: 1, ok: true, result: 5 }).success).toBe(true);
+    expect(serverMessageSchema.safeParse({ kind: 'response', id: 1, ok: false, error: { code: 'not-found', message: 'x' } }).success).toBe(true);
+    expect(serverMessageSchema.safeParse({ kind: 'event', event: 'runUpdated', payload: {} }).success).toBe(true);
+    expect(serverMessageSchema.safeParse({ kind: 'response', id: 1, ok: false, error: { code: 'teapot', message: 'x' } }).success).toBe(false);
+    expect(serverMessageSchema.safeParse({ kind: 'gossip' }).success).toBe(false);
   });
 });

@@ -2,14 +2,14 @@
 // kept for the form to show line by line.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { DatasetInfo } from '../../../shared/datasets.ts';
+import type { DatasetSummary } from '../../../shared/datasets.ts';
 import { api, describeError } from '../api/index.ts';
 
 /** Largest CSV the window sends to the host in one request. */
 export const maxImportBytes = 256 * 2 ** 20;
 
 export const useDatasetsStore = defineStore('datasets', () => {
-  const datasets = shallowRef<DatasetInfo[]>([]);
+  const datasets = shallowRef<DatasetSummary[]>([]);
   const importing = ref(false);
   const importMessage = ref('');
   const importErrors = ref<string[]>([]);
@@ -34,7 +34,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     importing.value = true;
     try {
       const info = await api.importDataset({ name, fileName: file.name, content: await file.text() });
-      importMessage.value = `Imported ${info.name}: ${info.rows.toLocaleString('en-US')} bars${info.gapCount > 0 ? `, ${info.gapCount} gaps` : ''}.`;
+      importMessage.value = `Imported ${info.name}: ${info.rows.toLocaleString('en-US')} bars${info.gaps.count > 0 ? `, ${info.gaps.count} gaps` : ''}.`;
       await refresh();
       return info.name;
     } catch (failure) {
