@@ -10,8 +10,19 @@ export class UsageError extends Error {
 }
 
 export function parseCommandArguments<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  // `--seed -3` should reach the range check ("must be a whole number from 0"), not be taken for a flag.
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const flag = args[index].startsWith('--') ? args[index].slice(2) : '';
+    if (flag && !flag.includes('=') && options[flag]?.type === 'string' && /^-\d/.test(args[index + 1] ?? '')) {
+      joined.push(`${args[index]}=${args[index + 1]}`);
+      index++;
+    } else {
+      joined.push(args[index]);
+    }
+  }
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joined, options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }

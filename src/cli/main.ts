@@ -3,6 +3,7 @@
 import { UsageError } from './arguments.ts';
 import { trainCommand, trainUsage } from './commands/train.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
+import { dataCommand, dataUsage } from './commands/data.ts';
 
 const usage = `TrainDeck: a training lab for crypto-trading agents.
 
@@ -11,12 +12,14 @@ Usage: traindeck <command> [options]
 Commands:
   train <trainer>   run one training run in the foreground
   serve             serve the app on localhost (headless training box)
+  data              import, list, inspect and delete datasets
 
 Run "traindeck <command> --help" for a command's options.`;
 
 const commands: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
   train: { run: trainCommand, usage: trainUsage },
   serve: { run: serveCommand, usage: serveUsage },
+  data: { run: dataCommand, usage: dataUsage },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,77 @@
+// The `traindeck` command as a user runs it: a real process, real exit codes, real output.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'traindeck-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function traindeck(...args: string[]) {
+  const result = spawnSync(process.execPath, ['bin/traindeck.js', ...args, '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('traindeck train', () => {
+  it('prints one JSON summary with the documented keys', () => {
+    const { code, stdout } = traindeck('train', 'baseline', '--episodes', '200', '--seed', '4', '--json');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ trainer: 'baseline', mode: 'original', seed: 4, status: 'completed', episodes: 200 });
+    for (const key of ['seconds', 'episodesPerMin', 'finalEquity']) expect(typeof summary[key]).toBe('number');
+  });
+
+  it.each([
+    [['train'], /one trainer name/],
+    [['train', 'alphago'], /unknown trainer "alphago"/],
+    [['train', 'baseline', '--seconds', 'soon'], /--seconds must be a number/],
+    [['train', 'baseline', '--seed', '-3'], /--seed must be a whole number/],
+    [['train', 'baseline', '--mode', 'fast'], /--mode must be one of original, optimized/],
+    [['train', 'baseline', '--colour', 'red'], /Unknown option '--colour'/],
+    [['launch'], /unknown command "launch"/],
+  ])('rejects %j with a clear message and exit code 2', (args, message) => {
+    const { code, stderr } = traindeck(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('fails with exit code 1 on a dataset that does not exist', () => {
+    const { code, stderr } = traindeck('train', 'baseline', '--seconds', '2', '--dataset', 'missing-data');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Dataset "missing-data" does not exist/);
+  });
+});
+
+describe('traindeck data', () => {
+  it('rejects a bad CSV with every problem and its line, and imports nothing', () => {
+    const file = join(dataDir, 'bad.csv');
+    writeFileSync(file, 'timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-01T00:01:00Z,1.5,1.6,1.4,abc,5\n2024-01-01T00:02:00Z,1.5,1.4,1.6,1.5,5\n');
+    const { code, stderr } = traindeck('data', 'import', file, '--name', 'bad');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/line 3: non-numeric/);
+    expect(stderr).toMatch(/line 4: high-below-low/);
+    expect(traindeck('data', 'list', '--json').stdout).not.toContain('"bad"');
+  });
+
+  it('imports, lists, inspects and removes a dataset', () => {
+    const file = join(dataDir, 'good.csv');
+    const rows = Array.from({ length: 50 }, (_, index) => `${1_704_067_200_000 + index * 60_000},100,101,99,100.5,3`);
+    writeFileSync(file, `${rows.join('\n')}\n`); // Binance-style, no header, ms open times
+    const imported = traindeck('data', 'import', file, '--name', 'tiny', '--json');
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, name: 'tiny', rows: 50, intervalMs: 60_000 });
+    expect(JSON.parse(traindeck('data', 'list', '--json').stdout).map((dataset: { name: string }) => dataset.name)).toEqual(['default', 'tiny']);
+    expect(JSON.parse(traindeck('data', 'info', 'tiny', '--json').stdout)).toMatchObject({ rows: 50, gaps: { count: 0 } });
+    expect(traindeck('data', 'rm', 'tiny').code).toBe(0);
+    const missing = traindeck('data', 'info', 'tiny');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/tiny/);
+  });
+
+  it('refuses to remove the embedded dataset', () => {
+    const { code, stderr } = traindeck('data', 'rm', 'default');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/read-only/);
+  });
+});
