@@ -4,11 +4,12 @@
 import { Random, type RandomState } from '../random.ts';
 import type { TrainerOutcome, TrainerRunContext } from '../trainer.ts';
 import type { MarketData } from '../features/market-data.ts';
-import { ACTIONS, DEFAULT_ENV_PARAMS, type Action, type EnvParams } from '../env/params.ts';
+import { DEFAULT_ENV_PARAMS, type Action, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
 import { ThroughputMeter } from '../metrics/throughput.ts';
-import { evaluatePolicies, type PolicyEvaluation } from '../evaluation/evaluate.ts';
-import type { MetricSample } from '../../shared/metrics.ts';
+import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
+import { evaluationReport } from '../env/evaluation-report.ts';
+import type { EvaluationReport, MetricSample } from '../../shared/metrics.ts';
 
 export interface BaselineResources {
   market: MarketData;
@@ -23,7 +24,7 @@ const metricIntervalMs = 200;
 const checkpointIntervalMs = 10_000;
 /** Longest stretch of work between yields to the host (so Stop is answered promptly). */
 const yieldIntervalMs = 20;
-/** The evaluation's random policy has its own fixed stream, so curves are comparable across time. */
+/** The evaluation's random policy has its own fixed seed, so curves are comparable across time. */
 const evaluationSeedStream = 0xe7a1;
 
 interface BaselineCheckpoint {
@@ -60,24 +61,20 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
   let nextEvaluationAt = elapsed();
   let nextCheckpointAt = elapsed() + checkpointIntervalMs;
   let lastYield = context.now();
-  let latestEvaluation: PolicyEvaluation[] | undefined;
+  let latestEvaluation: EvaluationReport | undefined;
 
   const budgetFraction = () =>
     Math.max(seconds !== undefined ? elapsed() / (seconds * 1000) : 0, episodeBudget !== undefined ? episodes / episodeBudget : 0);
   const saveCheckpoint = () => context.checkpoints.save(encodeCheckpoint({ version: 1, episodes, elapsedMs: elapsed(), random: random.getState() }));
+  // Both curves are fixed for a given seed; only their timestamps change between reports.
+  const testRange = market.splits.test;
+  const evaluationCurves = [
+    { policy: 'random', curve: randomCurve(market, testRange, Random.derive(config.seed, evaluationSeedStream).nextUint32(), params) },
+    { policy: 'buy-and-hold', curve: buyAndHoldCurve(market, testRange, params) },
+  ];
   const evaluate = (now: number) => {
-    latestEvaluation = evaluatePolicies(market, 'test', params, [
-      { name: 'random', act: randomPolicy(Random.derive(config.seed, evaluationSeedStream)) },
-      { name: 'buy-and-hold', act: () => ACTIONS.BUY },
-    ]);
-    reporter.evaluation({
-      split: 'test',
-      step: episodes,
-      elapsedMs: now,
-      bars: latestEvaluation[0].bars,
-      curves: latestEvaluation.map((evaluation) => ({ policy: evaluation.policy, equity: evaluation.curve })),
-      stats: latestEvaluation.map((evaluation) => evaluation.stats),
-    });
+    latestEvaluation = evaluationReport('test', episodes, now, market.barIntervalMs, evaluationCurves);
+    reporter.evaluation(latestEvaluation);
   };
 
   while (!context.stopRequested() && budgetFraction() < 1) {
@@ -123,8 +120,8 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
   await saveCheckpoint();
   evaluate(elapsed());
   const totalSeconds = elapsed() / 1000;
-  const randomStats = latestEvaluation?.find((evaluation) => evaluation.policy === 'random')?.stats;
-  const holdStats = latestEvaluation?.find((evaluation) => evaluation.policy === 'buy-and-hold')?.stats;
+  const randomStats = latestEvaluation?.stats.find((stats) => stats.policy === 'random');
+  const holdStats = latestEvaluation?.stats.find((stats) => stats.policy === 'buy-and-hold');
   return {
     stopped,
     summary: {
@@ -141,10 +138,6 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
       },
     },
   };
-}
-
-function randomPolicy(random: Random): () => Action {
-  return () => random.nextInt(3) as Action;
 }
 
 /** Buy at the episode's first close, sell at its last, paying the taker fee both ways. */
