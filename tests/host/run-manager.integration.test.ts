@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { RunManager } from '../../src/host/run-manager.ts';
 import { createChildProcessTrainerFactory } from '../../src/host/child-process-trainer.ts';
 import { RunStore } from '../../src/host/store/run-store.ts';
+import { DatasetStore } from '../../src/host/datasets/store.ts';
+import { generateRegimeMarket } from '../../src/core/market/generator.ts';
 import type { MetricSample } from '../../src/shared/metrics.ts';
 
 let dataDir: string;
@@ -79,6 +81,20 @@ describe('RunManager with child-process workers', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/SIGKILL/);
     expect(manager.get(record.id).metrics.episodesPerMin.value.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('trains on an imported dataset as well as on the embedded one', async () => {
+    const { series } = generateRegimeMarket({ bars: 4_000, seed: 77 });
+    const lines = ['timestamp,open,high,low,close,volume'];
+    for (let index = 0; index < series.length; index++) {
+      lines.push(`${series.timestamps[index]},${series.open[index]},${series.high[index]},${series.low[index]},${series.close[index]},${series.volume[index]}`);
+    }
+    const imported = await new DatasetStore({ rootDir: join(dataDir, 'datasets') }).importCsvBytes(lines.join('\n'), 'imported-sample');
+    expect(imported.ok).toBe(true);
+    const record = manager.start({ trainer: 'baseline', mode: 'original', seed: 15, budget: { episodes: 50 }, dataset: 'imported-sample' });
+    const finished = await manager.whenFinished(record.id);
+    expect(finished.status).toBe('completed');
+    expect(manager.get(record.id).evaluations[0].bars).toBeLessThan(4_000);
   });
 
   it('fails a run on a dataset that does not exist, with a message naming it', async () => {
