@@ -80,25 +80,32 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
    */
   startComparison(input: Omit<RunConfigInput, 'mode' | 'compareGroup'>): { compareGroup: string; original: RunRecord; optimized: RunRecord } {
     const compareGroup = `compare-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
-    const optimizedConfig = this.parseConfig({ ...input, mode: 'optimized', compareGroup });
-    const original = this.start({ ...input, mode: 'original', compareGroup });
-    const optimized = this.store.createRun({
-      id: this.newRunId(),
-      config: optimizedConfig,
-      status: 'queued',
-      createdAt: Date.now(),
-      progress: 0,
-      progressMessage: 'Waiting for the original run to finish',
-    });
-    this.queued.set(optimized.id, optimized);
-    this.emit('runUpdated', optimized);
-    void this.whenFinished(original.id).then(() => {
-      const waiting = this.queued.get(optimized.id);
-      if (!waiting) return; // stopped while queued
-      this.queued.delete(optimized.id);
-      this.launch(this.store.updateRun(optimized.id, { status: 'starting', progressMessage: null }), false);
-    });
+    const [original, optimized] = this.startSequence([
+      { ...input, mode: 'original', compareGroup },
+      { ...input, mode: 'optimized', compareGroup },
+    ]);
     return { compareGroup, original, optimized };
+  }
+
+  /**
+   * Runs configurations one after another (the first starts now, the rest wait as `queued`), so
+   * runs measured against each other never share the machine. All are validated before any starts.
+   */
+  startSequence(inputs: RunConfigInput[]): RunRecord[] {
+    const configs = inputs.map((input) => this.parseConfig(input));
+    const records = [this.start(configs[0])];
+    for (const config of configs.slice(1)) {
+      const queued = this.store.createRun({ id: this.newRunId(), config, status: 'queued', createdAt: Date.now(), progress: 0, progressMessage: 'Waiting for the run before it to finish' });
+      this.queued.set(queued.id, queued);
+      this.emit('runUpdated', queued);
+      const previous = records[records.length - 1];
+      void this.whenFinished(previous.id).then(() => {
+        if (!this.queued.delete(queued.id)) return; // stopped while queued
+        this.launch(this.store.updateRun(queued.id, { status: 'starting', progressMessage: null }), false);
+      });
+      records.push(queued);
+    }
+    return records;
   }
 
   start(input: RunConfigInput): RunRecord {
