@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           'trainer-worker': resolve(import.meta.dirname, 'src/workers/trainer-worker.ts'),
+          'neat-evaluation-thread': resolve(import.meta.dirname, 'src/workers/neat/evaluation-thread.ts'),
         },
       },
     },

@@ -4,6 +4,7 @@ import { UsageError } from './arguments.ts';
 import { trainCommand, trainUsage } from './commands/train.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { dataCommand, dataUsage } from './commands/data.ts';
+import { compareCommand, compareUsage } from './commands/compare.ts';
 
 const usage = `TrainDeck: a training lab for crypto-trading agents.
 
@@ -12,6 +13,7 @@ Usage: traindeck <command> [options]
 Commands:
   train <trainer>   run one training run in the foreground
   serve             serve the app on localhost (headless training box)
+  compare <trainer> original vs optimized with the same seed and budget, and the speedup
   data              import, list, inspect and delete datasets
 
 Run "traindeck <command> --help" for a command's options.`;
@@ -20,6 +22,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   train: { run: trainCommand, usage: trainUsage },
   serve: { run: serveCommand, usage: serveUsage },
   data: { run: dataCommand, usage: dataUsage },
+  compare: { run: compareCommand, usage: compareUsage },
 };
 
 async function main(argv: string[]): Promise<number> {

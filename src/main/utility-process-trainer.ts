@@ -1,12 +1,18 @@
 // TrainerProcess over Electron's utilityProcess: how the app runs trainer workers. Exits and
 // crashes are typed; `child-process-gone` details (OOM, crash) become the run's failure reason.
 import { app, utilityProcess, type Details } from 'electron';
+import { dirname } from 'node:path';
 import type { HostToWorkerMessage } from '../host/protocol.ts';
 import { describeExit, OutputTail, type TrainerExit, type TrainerProcess, type TrainerProcessFactory } from '../host/trainer-process.ts';
 
 export function createUtilityProcessTrainerFactory(workerEntryPath: string): TrainerProcessFactory {
   return (runId) => {
-    const child = utilityProcess.fork(workerEntryPath, [], { serviceName: `TrainDeck trainer ${runId}`, stdio: 'pipe' });
+    // The worker finds its bundled sibling entries (e.g. the NEAT evaluation thread) through TRAINDECK_BUNDLE_DIR.
+    const child = utilityProcess.fork(workerEntryPath, [], {
+      serviceName: `TrainDeck trainer ${runId}`,
+      stdio: 'pipe',
+      env: { ...process.env, TRAINDECK_BUNDLE_DIR: dirname(workerEntryPath) },
+    });
     const stderr = new OutputTail();
     child.stderr?.on('data', (chunk: Buffer) => stderr.append(chunk));
     const exitListeners: Array<(exit: TrainerExit) => void> = [];

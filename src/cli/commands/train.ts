@@ -1,55 +1,73 @@
 // `traindeck train <trainer>`: one run in the foreground with a progress bar on a TTY, or one
 // JSON summary with --json. Ctrl-C stops the run gracefully (it checkpoints), a second one kills.
-import { trainerNames, trainingModes, type RunRecord } from '../../shared/run.ts';
+import { trainerNames, trainingModes, type RunRecord, type TrainerName } from '../../shared/run.ts';
+import { mergeOptions } from './trainer-flags.ts';
 import { choiceOption, integerOption, parseCommandArguments, positiveNumberOption, UsageError } from '../arguments.ts';
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ProgressBar } from '../progress-bar.ts';
+import { parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
 
 export const trainUsage = `Usage: traindeck train <${trainerNames.join('|')}> [options]
 
 Options:
   --mode original|optimized   training path (default: original)
-  --seconds N                 wall-clock budget in seconds (default: 30 unless --episodes is given)
-  --episodes N                stop after N episodes
+  --seconds N                 wall-clock budget in seconds (default: 30 unless another budget is given)
+  --episodes N                stop after N episodes (baseline, rl)
+  --generations N             stop after N generations (neat)
   --seed N                    seed of every random choice (default: 1)
   --dataset NAME              dataset from the store (default: the embedded "default")
+  --resume RUN                continue a stopped or interrupted run from its checkpoint
   --json                      print one JSON summary at the end instead of progress
-  --data-dir DIR              where runs write (default: $TRAINDECK_HOME or ~/.traindeck)`;
+  --data-dir DIR              where runs write (default: $TRAINDECK_HOME or ~/.traindeck)
+
+RL:    --algo reinforce|ppo  --envs N  --accum K  --backend auto|onnx|tfjs-node|tfjs-webgpu|tfjs-wasm|js
+NEAT:  --objectives return,drawdown,turnover (NSGA-II selection)  --threads N
+Any trainer option: --set key=value (repeatable; dotted keys, JSON values), e.g. --set neat.populationSize=80`;
 
 export async function trainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArguments(args, {
     mode: { type: 'string' },
     seconds: { type: 'string' },
     episodes: { type: 'string' },
+    generations: { type: 'string' },
     seed: { type: 'string' },
     dataset: { type: 'string' },
+    resume: { type: 'string' },
     json: { type: 'boolean', default: false },
     'data-dir': { type: 'string' },
+    set: { type: 'string', multiple: true },
+    ...trainerFlagOptions,
   });
   if (positionals.length !== 1) throw new UsageError(`train takes one trainer name (${trainerNames.join(', ')}), got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
   if (!(trainerNames as readonly string[]).includes(positionals[0])) throw new UsageError(`unknown trainer "${positionals[0]}" (trainers: ${trainerNames.join(', ')})`);
-  const trainer = positionals[0] as (typeof trainerNames)[number];
+  const trainer = positionals[0] as TrainerName;
   const mode = choiceOption(values.mode, 'mode', trainingModes) ?? 'original';
   const episodes = integerOption(values.episodes, 'episodes', 1, 1e9);
-  const seconds = positiveNumberOption(values.seconds, 'seconds', 7 * 24 * 3600) ?? (episodes === undefined ? 30 : undefined);
+  const generations = integerOption(values.generations, 'generations', 1, 1e9);
+  const seconds = positiveNumberOption(values.seconds, 'seconds', 7 * 24 * 3600) ?? (episodes === undefined && generations === undefined ? 30 : undefined);
   const seed = integerOption(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
+  const options = mergeOptions(trainerFlagOptionsFor(trainer, values), parseSetOptions(values.set ?? []));
 
   const host = createHeadlessHost(resolveDataDir(values['data-dir']));
   const { runManager, service } = host;
   const bar = new ProgressBar();
-  let episodesPerMin = 0;
-  let episodesDone = 0;
+  const latest: Record<string, number> = {};
   runManager.on('runMetrics', ({ samples }) => {
-    for (const sample of samples) {
-      if (sample.name === 'episodesPerMin') episodesPerMin = sample.value;
-      if (sample.name === 'episodes') episodesDone = sample.value;
-    }
+    for (const sample of samples) latest[sample.name] = sample.value;
   });
-  const record = await service.startRun({ trainer, mode, seed, budget: { seconds, episodes }, dataset: values.dataset ?? 'default', options: {} });
+  let record: RunRecord;
+  try {
+    record = values.resume
+      ? await service.resumeRun({ runId: values.resume })
+      : await service.startRun({ trainer, mode, seed, budget: { seconds, episodes, generations }, dataset: values.dataset ?? 'default', options });
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
   runManager.on('runUpdated', (update) => {
     if (update.id !== record.id || values.json) return;
-    bar.update(update.progress, `${update.status}  ${episodesDone} episodes  ${Math.round(episodesPerMin).toLocaleString('en-US')} episodes/min`);
+    bar.update(update.progress, `${update.status}  ${throughputLine(record.config.trainer, latest)}`);
   });
   let interrupts = 0;
   const onInterrupt = () => {
@@ -70,9 +88,9 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (values.json) {
     const output = {
       runId: finished.id,
-      trainer,
-      mode,
-      seed,
+      trainer: finished.config.trainer,
+      mode: finished.config.mode,
+      seed: finished.config.seed,
       status: finished.status,
       seconds: summary?.seconds ?? 0,
       episodes: summary?.episodes ?? 0,
@@ -87,7 +105,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     process.stdout.write(
       `${finished.status}: ${summary.episodes} episodes in ${summary.seconds.toFixed(1)} s (${Math.round(summary.episodesPerMin).toLocaleString('en-US')} episodes/min)` +
         (summary.finalEquity !== undefined ? `, final equity ${summary.finalEquity.toFixed(2)} on the test split` : '') +
-        '\n',
+        `\nRun id ${finished.id} (resume with --resume ${finished.id})\n`,
     );
   }
   if (finished.status === 'failed') {
@@ -95,4 +113,10 @@ export async function trainCommand(args: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+function throughputLine(trainer: TrainerName, latest: Record<string, number>): string {
+  const format = (value: number | undefined) => (value === undefined ? '—' : Math.round(value).toLocaleString('en-US'));
+  if (trainer === 'neat') return `generation ${format(latest.generation ?? latest.generations)}  ${format(latest.generationsPerMin)} generations/min  ${format(latest.forwardPassesPerSec)} forward passes/s`;
+  return `${format(latest.episodes)} episodes  ${format(latest.episodesPerMin)} episodes/min`;
 }

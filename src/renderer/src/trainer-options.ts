@@ -47,13 +47,28 @@ export const trainerForms: Record<TrainerName, TrainerForm> = {
   },
   neat: {
     budgetUnits: ['seconds', 'generations'],
-    choices: [{ key: 'objectives', label: 'Selection', choices: ['fitness', 'nsga2'], defaultValue: 'fitness' }],
+    choices: [
+      { key: 'topology', label: 'Topology', choices: ['coevolution', 'single'], defaultValue: 'coevolution' },
+      { key: 'selection', label: 'Selection', choices: ['fitness', 'nsga2'], defaultValue: 'fitness' },
+    ],
     numbers: [
-      { key: 'populationSize', label: 'Genomes per population', unit: 'genomes', defaultValue: 50, min: 4, max: 2000, integer: true },
+      { key: 'neat.populationSize', label: 'Genomes per population', unit: 'genomes', defaultValue: 50, min: 2, max: 100_000, integer: true },
       { key: 'envsPerGenome', label: 'Envs per genome', unit: 'envs', defaultValue: 6, min: 1, max: 64, integer: true },
+      { key: 'stepsPerEpisode', label: 'Steps per episode', unit: 'steps', defaultValue: 150, min: 2, max: 100_000, integer: true },
     ],
   },
 };
+
+/** Sets `value` at a dotted key path (`neat.populationSize`) in a nested options object. */
+export function setOption(options: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let target = options;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof target[part] !== 'object' || target[part] === null) target[part] = {};
+    target = target[part] as Record<string, unknown>;
+  }
+  target[parts[parts.length - 1]] = value;
+}
 
 /** The problem with a number option's value, or '' when it is fine. */
 export function numberOptionError(option: NumberOption, value: number): string {

@@ -8,6 +8,7 @@ import { EPISODE_METRIC_COUNT, sliceJob, type EvaluationBackend, type Evaluation
 import { encodedGenomeKeys } from '../../core/neat/genome-codec.ts';
 import type { TradingEvaluatorSetup } from '../../core/neat/trading-evaluator.ts';
 import type { ThreadRequest, ThreadResponse } from './messages.ts';
+import { evaluationThreadUrl } from './thread-entry.ts';
 
 interface Task {
   id: number;
@@ -53,7 +54,7 @@ export class NeatThreadPool implements EvaluationBackend {
   }
 
   /** Starts `threads` evaluation threads over the setup's (shared) market arrays. */
-  static async create(setup: TradingEvaluatorSetup, threads = defaultThreadCount(), entry = new URL('./evaluation-thread.ts', import.meta.url)): Promise<NeatThreadPool> {
+  static async create(setup: TradingEvaluatorSetup, threads = defaultThreadCount(), entry = evaluationThreadUrl()): Promise<NeatThreadPool> {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`thread count must be a positive integer, got ${threads}`);
     const workers = Array.from({ length: threads }, () => new Worker(entry, { workerData: setup }));
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {

@@ -1,0 +1,136 @@
+// `traindeck compare <trainer>`: the original and the optimized path with the same seed, dataset
+// and budget, run one after the other through the same host and worker processes as the app, then
+// one JSON object (or a table) with both and the speedup. `--ablate` measures each optimization
+// flag on its own with the trainer's ablation harness.
+import { trainerNames, type RunRecord, type TrainerName } from '../../shared/run.ts';
+import { integerOption, parseCommandArguments, positiveNumberOption, UsageError } from '../arguments.ts';
+import { createHeadlessHost } from '../headless-host.ts';
+import { resolveDataDir } from '../../host/data-dir.ts';
+import { ProgressBar } from '../progress-bar.ts';
+import { mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
+
+export const compareUsage = `Usage: traindeck compare <${trainerNames.join('|')}> [options]
+
+Runs the original and then the optimized path (never at the same time) with the same seed,
+dataset and budget, and reports both with the speedup of the optimized one.
+
+Options:
+  --seconds N        budget of each run (default: 60 unless another budget is given)
+  --episodes N       budget of each run in episodes (baseline, rl)
+  --generations N    budget of each run in generations (neat)
+  --seed N           seed of both runs (default: 1)
+  --dataset NAME     dataset (default: "default")
+  --ablate           measure each optimization flag alone (rl, neat) instead
+  --json             one JSON object instead of a table
+  --set key=value    trainer option for both runs (repeatable), plus the trainer flags of "train"
+  --data-dir DIR     where runs write`;
+
+export async function compareCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArguments(args, {
+    seconds: { type: 'string' },
+    episodes: { type: 'string' },
+    generations: { type: 'string' },
+    seed: { type: 'string' },
+    dataset: { type: 'string' },
+    ablate: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true },
+    'data-dir': { type: 'string' },
+    ...trainerFlagOptions,
+  });
+  if (positionals.length !== 1 || !(trainerNames as readonly string[]).includes(positionals[0])) {
+    throw new UsageError(`compare takes one trainer (${trainerNames.join(', ')})${positionals[0] ? `, got "${positionals.join(' ')}"` : ''}`);
+  }
+  const trainer = positionals[0] as TrainerName;
+  const episodes = integerOption(values.episodes, 'episodes', 1, 1e9);
+  const generations = integerOption(values.generations, 'generations', 1, 1e9);
+  const seconds = positiveNumberOption(values.seconds, 'seconds', 7 * 24 * 3600) ?? (episodes === undefined && generations === undefined ? 60 : undefined);
+  const seed = integerOption(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
+  const options = mergeOptions(trainerFlagOptionsFor(trainer, values), parseSetOptions(values.set ?? []));
+  const print = (result: Record<string, unknown>, table: string) => process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : table);
+
+  if (values.ablate) {
+    const result = await runAblation(trainer, { seconds, generations, seed, options, json: values.json });
+    print(result, `${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  }
+
+  const host = createHeadlessHost(resolveDataDir(values['data-dir']));
+  const bar = new ProgressBar();
+  let pair;
+  try {
+    pair = await host.service.startComparison({ trainer, seed, budget: { seconds, episodes, generations }, dataset: values.dataset ?? 'default', options });
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+  const ids = [pair.original.id, pair.optimized.id];
+  host.runManager.on('runUpdated', (update) => {
+    const index = ids.indexOf(update.id);
+    if (index >= 0 && !values.json) bar.update((index + update.progress) / 2, `${update.config.mode}: ${update.status}`);
+  });
+  const onInterrupt = () => void Promise.all(ids.map((id) => host.runManager.stop(id)));
+  process.once('SIGINT', onInterrupt);
+  const original = await host.runManager.whenFinished(pair.original.id);
+  const optimized = await host.runManager.whenFinished(pair.optimized.id);
+  process.off('SIGINT', onInterrupt);
+  bar.done();
+  await host.close();
+
+  const originalFigures = figures(original);
+  const optimizedFigures = figures(optimized);
+  const throughputKey = trainer === 'neat' ? 'generationsPerMin' : 'episodesPerMin';
+  const base = originalFigures[throughputKey];
+  const faster = optimizedFigures[throughputKey];
+  const speedup = typeof base === 'number' && typeof faster === 'number' && base > 0 ? faster / base : null;
+  const result = { trainer, seed, dataset: values.dataset ?? 'default', budget: { seconds, episodes, generations }, compareGroup: pair.compareGroup, original: originalFigures, optimized: optimizedFigures, speedup };
+  print(result, table(result, throughputKey));
+  return original.status === 'failed' || optimized.status === 'failed' ? 1 : 0;
+}
+
+function figures(record: RunRecord): Record<string, unknown> {
+  const summary = record.summary;
+  return {
+    runId: record.id,
+    status: record.status,
+    ...(record.error ? { error: record.error } : {}),
+    seconds: summary?.seconds ?? null,
+    episodes: summary?.episodes ?? null,
+    episodesPerMin: summary?.episodesPerMin ?? null,
+    backend: record.backend ?? null,
+    device: record.device ?? null,
+    finalEquity: summary?.finalEquity ?? null,
+    ...(summary?.extra ?? {}),
+  };
+}
+
+function table(result: { original: Record<string, unknown>; optimized: Record<string, unknown>; speedup: number | null }, throughputKey: string): string {
+  const keys = [throughputKey, 'envStepsPerSec', 'forwardPassesPerSec', 'seconds', 'finalEquity', 'testSharpe', 'testMaxDrawdownPct', 'testTrades', 'backend', 'device', 'status'];
+  const show = (value: unknown) => (typeof value === 'number' ? (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(3)) : String(value ?? '—'));
+  const lines = [`${'figure'.padEnd(22)}${'original'.padStart(22)}${'optimized'.padStart(22)}`];
+  for (const key of keys) {
+    if (result.original[key] === undefined && result.optimized[key] === undefined) continue;
+    lines.push(`${key.padEnd(22)}${show(result.original[key]).padStart(22)}${show(result.optimized[key]).padStart(22)}`);
+  }
+  lines.push(`${'speedup'.padEnd(22)}${''.padStart(22)}${(result.speedup === null ? '—' : `${result.speedup.toFixed(2)}x`).padStart(22)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface AblationRequest {
+  seconds: number | undefined;
+  generations: number | undefined;
+  seed: number;
+  options: Record<string, unknown>;
+  json: boolean;
+}
+
+async function runAblation(trainer: TrainerName, request: AblationRequest): Promise<Record<string, unknown>> {
+  const onRun = (label: string) => {
+    if (!request.json && process.stderr.isTTY) process.stderr.write(`ablation: ${label} done\n`);
+  };
+  if (trainer === 'neat') {
+    const { runNeatComparison } = await import('../bench/neat.ts');
+    return runNeatComparison({ ablate: true, seed: request.seed, generations: request.generations ?? 10, options: request.options, onRun });
+  }
+  throw new UsageError(`--ablate measures optimization flags of the rl and neat trainers; ${trainer} has none`);
+}

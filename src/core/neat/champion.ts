@@ -1,0 +1,121 @@
+// Champion evaluation: the current best genome(s) trade a whole held-out split (validation or
+// test) as one episode; the equity curve, buy-and-hold beside it, and both portfolio statistics go
+// to the host as an EvaluationReport, like the RL trainer's. Also the champion export (JSON and a
+// drawable graph per network) the host can offer from a checkpoint.
+import type { EvaluationReport, PortfolioStats } from '../../shared/metrics.ts';
+import { stepConstants } from '../env/scalar.ts';
+import type { EnvParams } from '../env/params.ts';
+import type { MarketData } from '../features/market-data.ts';
+import type { SplitName } from '../features/splits.ts';
+import { MACRO_FEATURES } from '../features/macro.ts';
+import { MICRO_FEATURES } from '../features/micro.ts';
+import { computePortfolioMetrics, type PortfolioMetrics } from '../metrics/portfolio.ts';
+import type { Genome } from './genome.ts';
+import { genomeToGraph, genomeToJson, type GenomeGraph, type GenomeJson } from './reporters.ts';
+import { decodeCheckpoint } from './checkpoint.ts';
+import { NeatRun, type BarSpan, type FeatureShape } from './run.ts';
+import type { TradingEvaluator } from './trading-evaluator.ts';
+
+/** The networks that trade together: one single-population genome, or a macro and a micro genome. */
+export interface Champion {
+  single?: Genome;
+  macro?: Genome;
+  micro?: Genome;
+}
+
+/** The best genome(s) of the run's last evaluated generation. */
+export function currentChampion(run: NeatRun): Champion {
+  const champion: Champion = {};
+  for (const entry of run.populations) champion[entry.role] = entry.representatives[0];
+  return champion;
+}
+
+/** At most `points` values, evenly spaced, always keeping the first and the last. */
+export function downsample(values: ArrayLike<number>, points = 1024): number[] {
+  if (values.length <= points) return Array.from(values);
+  const result: number[] = [];
+  const stride = (values.length - 1) / (points - 1);
+  for (let i = 0; i < points; i++) result.push(values[Math.round(i * stride)]);
+  return result;
+}
+
+function toStats(policy: string, metrics: PortfolioMetrics): PortfolioStats {
+  return {
+    policy,
+    finalEquity: metrics.finalEquity,
+    totalReturnPct: metrics.totalReturn * 100,
+    sharpe: metrics.sharpe,
+    maxDrawdownPct: metrics.maxDrawdown * 100,
+    trades: metrics.trades,
+    winRatePct: metrics.winRate * 100,
+  };
+}
+
+export interface ChampionEvaluation {
+  report: EvaluationReport;
+  champion: PortfolioMetrics;
+  buyAndHold: PortfolioMetrics;
+}
+
+/** Trades the champion over the whole split and reports its curve and statistics beside buy-and-hold. */
+export async function evaluateChampion(
+  evaluator: TradingEvaluator, market: MarketData, params: EnvParams, champion: Champion, split: SplitName, step: number, elapsedMs: number,
+  pause?: () => Promise<void>,
+): Promise<ChampionEvaluation> {
+  const range = market.splits[split];
+  const steps = range.end - range.start - 1;
+  const { equity, positions } = await evaluator.trace(champion, range, range.start, steps, pause);
+  const championMetrics = computePortfolioMetrics(equity, positions, market.barIntervalMs);
+  // Buy-and-hold: all in at the first bar's close (paying fee and slippage), held to the end.
+  // (Over the same steps as the champion, who may stop early if it goes bankrupt.)
+  const taken = positions.length;
+  const holdEquity = new Float64Array(taken + 1);
+  const units = params.startCapital / (market.close[range.start] * stepConstants(params).buyFactor);
+  holdEquity[0] = params.startCapital;
+  for (let k = 1; k <= taken; k++) holdEquity[k] = units * market.close[range.start + k];
+  const holdMetrics = computePortfolioMetrics(holdEquity, new Float64Array(taken).fill(1), market.barIntervalMs);
+  return {
+    report: {
+      split,
+      step,
+      elapsedMs,
+      bars: taken + 1,
+      curves: [
+        { policy: 'champion', equity: downsample(equity) },
+        { policy: 'buy-and-hold', equity: downsample(holdEquity) },
+      ],
+      stats: [toStats('champion', championMetrics), toStats('buy-and-hold', holdMetrics)],
+    },
+    champion: championMetrics,
+    buyAndHold: holdMetrics,
+  };
+}
+
+export interface ChampionExport {
+  role: 'single' | 'macro' | 'micro';
+  genome: GenomeJson;
+  graph: GenomeGraph;
+}
+
+/** The champion's networks as JSON and as drawable graphs, inputs labelled with feature names. */
+export function exportChampion(run: NeatRun, champion: Champion = currentChampion(run)): ChampionExport[] {
+  const macroNames = MACRO_FEATURES.map((feature) => `macro ${feature.name}`);
+  const microNames = MICRO_FEATURES.map((feature) => `micro ${feature.name}`);
+  const signalNames = Array.from({ length: run.options.macroSignalSize }, (_, k) => `signal ${k}`);
+  const labels = {
+    single: { inputs: [...macroNames, ...microNames, 'position', 'cash'], outputs: ['HOLD', 'BUY', 'SELL'] },
+    macro: { inputs: macroNames, outputs: signalNames },
+    micro: { inputs: [...microNames, ...signalNames, 'position', 'cash'], outputs: ['HOLD', 'BUY', 'SELL'] },
+  };
+  return run.populations.flatMap((entry) => {
+    const genome = champion[entry.role];
+    return genome ? [{ role: entry.role, genome: genomeToJson(genome, entry.config.genome), graph: genomeToGraph(genome, entry.config.genome, labels[entry.role]) }] : [];
+  });
+}
+
+/** The champion of a saved run (its last evaluated generation's best genomes), without the dataset. */
+export function exportChampionFromCheckpoint(bytes: Uint8Array): ChampionExport[] {
+  const saved = decodeCheckpoint(bytes).config as { shape?: FeatureShape; train?: BarSpan };
+  if (!saved?.shape || !saved.train) throw new Error('checkpoint does not hold a NEAT trading run');
+  return exportChampion(NeatRun.restore(bytes, saved.shape, saved.train).run);
+}

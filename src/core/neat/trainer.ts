@@ -1,0 +1,179 @@
+// The NEAT trainer entry (TrainerEntry): validates the run options, starts or resumes a NeatRun,
+// evaluates on the thread pool (when the worker supplies one and the flag is on) or in-process,
+// streams per-generation metrics, evaluates the champion on validation and test every K
+// generations, checkpoints, and stops on budget or request. Pure core: the worker passes the
+// loaded market and, optionally, the pool factory (src/workers/neat/pool.ts).
+import type { MetricSample } from '../../shared/metrics.ts';
+import type { MarketData } from '../features/market-data.ts';
+import { ThroughputMeter } from '../metrics/throughput.ts';
+import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
+import { currentChampion, evaluateChampion, type ChampionEvaluation } from './champion.ts';
+import type { EvaluationBackend } from './evaluation.ts';
+import { InProcessBackend } from './in-process.ts';
+import { effectiveFlags, envParamsOf, flagNames, resolveRunOptions, type OptimizationFlags } from './options.ts';
+import { statisticsMetrics } from './reporters.ts';
+import { NeatRun, type GenerationReport } from './run.ts';
+import { TradingEvaluator, type TradingEvaluatorSetup } from './trading-evaluator.ts';
+
+export interface NeatResources {
+  /** The dataset under its feature config (SharedArrayBuffer-backed arrays). */
+  market: MarketData;
+  /** Starts the worker_threads evaluation pool (src/workers/neat/pool.ts); without it evaluation stays in-process. */
+  createEvaluationPool?: (setup: TradingEvaluatorSetup, threads: number) => Promise<EvaluationBackend>;
+  /** Cores the machine offers (for `threads: 0`); default 2. */
+  availableCores?: number;
+}
+
+/** Evaluator setup for a run on a market with the given flags. */
+export function evaluatorSetup(run: NeatRun, market: MarketData, flags: OptimizationFlags): TradingEvaluatorSetup {
+  return {
+    market: { rows: market.rows, close: market.close, macro: market.macro, micro: market.micro, macroSize: market.macroSize, microSize: market.microSize },
+    range: run.train,
+    envParams: envParamsOf(run.options),
+    flags: { compiled: flags.compiled, genomeCache: flags.genomeCache, batchedEnvs: flags.batchedEnvs },
+    genomeConfigs: Object.fromEntries(run.populations.map((entry) => [entry.role, entry.config.genome])),
+    macroSignalSize: run.options.macroSignalSize,
+  };
+}
+
+/** The evaluation backend the flags ask for. */
+export async function createBackend(
+  setup: TradingEvaluatorSetup, flags: OptimizationFlags, threads: number, resources: Pick<NeatResources, 'createEvaluationPool'>, context?: Pick<TrainerRunContext, 'yieldToHost' | 'now'>,
+): Promise<EvaluationBackend> {
+  if (flags.threadPool && resources.createEvaluationPool) return resources.createEvaluationPool(setup, threads);
+  return new InProcessBackend(setup, context?.yieldToHost, context?.now);
+}
+
+/** Metric samples of one generation; the macro population's carry the `macro` prefix. */
+export function generationMetrics(report: GenerationReport, elapsedMs: number, step: number, throughput: { generationsPerMin: number; forwardPassesPerSec: number; envStepsPerSec: number }, totalEpisodes: number): MetricSample[] {
+  const samples: MetricSample[] = [];
+  const add = (name: string, value: number) => {
+    if (Number.isFinite(value)) samples.push({ name, value, elapsedMs, step });
+  };
+  for (const population of report.populations) {
+    const prefix = population.statistics.name === 'macro' ? 'macro' : '';
+    samples.push(...statisticsMetrics(population.statistics, prefix, elapsedMs, step));
+    const name = (base: string) => (prefix ? `${prefix}${base[0].toUpperCase()}${base.slice(1)}` : base);
+    add(name('bestReturnPct'), population.bestReturnPct);
+    add(name('bestMaxDrawdownPct'), population.bestMaxDrawdownPct);
+    add(name('bestTurnover'), population.bestTurnover);
+    add(name('meanEpisodeReturnPct'), population.meanReturnPct);
+  }
+  add('generationsPerMin', throughput.generationsPerMin);
+  add('forwardPassesPerSec', throughput.forwardPassesPerSec);
+  add('envStepsPerSec', throughput.envStepsPerSec);
+  add('generationMs', report.totalMs);
+  add('evaluationMs', report.evaluationMs);
+  add('reproductionMs', report.reproductionMs);
+  add('speciationMs', report.speciationMs);
+  add('episodes', totalEpisodes);
+  return samples;
+}
+
+export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
+  const { config, reporter, resources } = context;
+  const market = resources.market;
+  const shape = { macroSize: market.macroSize, microSize: market.microSize };
+  const saved = await context.checkpoints.load();
+  const run = saved
+    ? NeatRun.restore(saved, shape, market.splits.train, config.options).run
+    : NeatRun.create(resolveRunOptions(config.options), config.seed, shape, market.splits.train);
+  const options = run.options;
+  const requestedFlags = effectiveFlags(config.mode, options.flags);
+  // Without a pool factory (e.g. a plain in-process caller) the pool flag cannot take effect.
+  const flags = { ...requestedFlags, threadPool: requestedFlags.threadPool && resources.createEvaluationPool !== undefined };
+  const threads = flags.threadPool ? options.threads || Math.min(8, resources.availableCores ?? 2) : 1;
+  const setup = evaluatorSetup(run, market, flags);
+  const backend = await createBackend(setup, flags, threads, resources, context);
+  const championEvaluator = new TradingEvaluator(setup);
+  const enabledFlags = flagNames.filter((flag) => flags[flag]).join('+') || 'none';
+  reporter.device('js', `cpu, ${backend.threads} evaluation thread${backend.threads === 1 ? '' : 's'} (flags: ${enabledFlags})`);
+
+  const started = context.now();
+  const startGeneration = run.generation;
+  const startEpisodes = run.episodes;
+  const generationMeter = new ThroughputMeter();
+  const passMeter = new ThroughputMeter();
+  const stepMeter = new ThroughputMeter();
+  for (const meter of [generationMeter, passMeter, stepMeter]) meter.start(started);
+  const budget = config.budget;
+  const fractionDone = () => Math.min(1, Math.max(
+    budget.generations ? run.generation / budget.generations : 0,
+    budget.seconds ? (context.now() - started) / 1000 / budget.seconds : 0,
+    budget.episodes ? run.episodes / budget.episodes : 0,
+  ));
+  let lastTest: ChampionEvaluation | undefined;
+  let lastValidation: ChampionEvaluation | undefined;
+  let bestFitness = Number.NaN;
+  const evaluateNow = async (elapsedMs: number) => {
+    const champion = currentChampion(run);
+    const params = envParamsOf(options);
+    lastValidation = await evaluateChampion(championEvaluator, market, params, champion, 'validation', run.generation, elapsedMs, context.yieldToHost);
+    lastTest = await evaluateChampion(championEvaluator, market, params, champion, 'test', run.generation, elapsedMs, context.yieldToHost);
+    reporter.evaluation(lastValidation.report);
+    reporter.evaluation(lastTest.report);
+  };
+
+  let stopped = false;
+  let solved = false;
+  try {
+    while (!solved && fractionDone() < 1) {
+      if (context.stopRequested()) {
+        stopped = true;
+        break;
+      }
+      const report = await run.runGeneration(backend, context.now);
+      const now = context.now();
+      generationMeter.record(now);
+      passMeter.record(now, report.forwardPasses);
+      stepMeter.record(now, report.envSteps);
+      const elapsedMs = now - started;
+      const decision = report.populations[report.populations.length - 1].statistics;
+      bestFitness = decision.bestFitness;
+      // The decision population (micro, or the single one) reaching the fitness threshold ends the run.
+      solved = report.populations[report.populations.length - 1].solved;
+      reporter.metrics(generationMetrics(report, elapsedMs, run.generation, {
+        generationsPerMin: generationMeter.perMinute(now),
+        forwardPassesPerSec: passMeter.perMinute(now) / 60,
+        envStepsPerSec: stepMeter.perMinute(now) / 60,
+      }, run.episodes));
+      if (options.evaluationInterval > 0 && run.generation % options.evaluationInterval === 0) await evaluateNow(elapsedMs);
+      if (options.checkpointInterval > 0 && run.generation % options.checkpointInterval === 0) await context.checkpoints.save(run.checkpoint());
+      reporter.progress(fractionDone(), `generation ${run.generation}, best fitness ${bestFitness.toFixed(3)}, ${decision.species.length} species`);
+      await context.yieldToHost();
+    }
+    await context.checkpoints.save(run.checkpoint());
+    if (run.generation > 0 && (lastTest === undefined || lastTest.report.step !== run.generation)) await evaluateNow(context.now() - started);
+  } finally {
+    await backend.close();
+  }
+  const seconds = (context.now() - started) / 1000;
+  const episodes = run.episodes - startEpisodes;
+  const generations = run.generation - startGeneration;
+  return {
+    stopped,
+    summary: {
+      seconds,
+      episodes,
+      episodesPerMin: seconds > 0 ? (episodes / seconds) * 60 : 0,
+      ...(lastTest ? { finalEquity: lastTest.champion.finalEquity } : {}),
+      extra: {
+        generations: run.generation,
+        generationsPerMin: seconds > 0 ? (generations / seconds) * 60 : 0,
+        forwardPassesPerSec: seconds > 0 ? run.forwardPasses / seconds : 0,
+        bestFitness: Number.isFinite(bestFitness) ? bestFitness : null,
+        testReturnPct: lastTest ? lastTest.champion.totalReturn * 100 : null,
+        testSharpe: lastTest ? lastTest.champion.sharpe : null,
+        testMaxDrawdownPct: lastTest ? lastTest.champion.maxDrawdown * 100 : null,
+        testTrades: lastTest ? lastTest.champion.trades : null,
+        buyAndHoldTestReturnPct: lastTest ? lastTest.buyAndHold.totalReturn * 100 : null,
+        validationReturnPct: lastValidation ? lastValidation.champion.totalReturn * 100 : null,
+        threads: backend.threads,
+        flags: enabledFlags,
+        solved,
+        topology: options.topology,
+        selection: options.selection,
+      },
+    },
+  };
+};

@@ -1,0 +1,35 @@
+// Test helpers: populations evolved under random fitness, which give varied genomes (hidden
+// nodes, disabled connections, mixed activations and aggregations) for property tests.
+import { Random } from '../../../src/core/random.ts';
+import { resolveNeatConfig, type NeatConfig, type NeatConfigInput } from '../../../src/core/neat/config.ts';
+import type { Genome } from '../../../src/core/neat/genome.ts';
+import { Population } from '../../../src/core/neat/population.ts';
+
+export function varietyConfig(overrides: NeatConfigInput = {}): NeatConfig {
+  return resolveNeatConfig({
+    populationSize: 30,
+    genome: {
+      numInputs: 7, numOutputs: 3, numHidden: 1, initialConnection: 'partial_direct', initialConnectionFraction: 0.6,
+      activationDefault: 'random', activationOptions: ['sigmoid', 'tanh', 'relu', 'identity', 'gauss', 'sin', 'clamped', 'abs'], activationMutateRate: 0.3,
+      aggregationDefault: 'sum', aggregationOptions: ['sum', 'product', 'max', 'min', 'maxabs', 'median', 'mean'], aggregationMutateRate: 0.2,
+      response: { initMean: 1, initStdev: 0.3, mutateRate: 0.2, mutatePower: 0.2, replaceRate: 0.05 },
+      nodeAddProb: 0.5, connAddProb: 0.7, nodeDeleteProb: 0.1, connDeleteProb: 0.2, enabledMutateRate: 0.1,
+      ...overrides.genome,
+    },
+    ...Object.fromEntries(Object.entries(overrides).filter(([key]) => key !== 'genome')),
+  });
+}
+
+/** Genomes from `generations` generations of evolution under random fitness. */
+export function evolvedGenomes(seed: number, config: NeatConfig, generations = 8): Genome[] {
+  const fitnessRandom = new Random(seed + 1000);
+  const population = Population.create(config, new Random(seed));
+  const collected: Genome[] = [];
+  for (let generation = 0; generation < generations; generation++) {
+    for (const genome of population.genomes) genome.fitness = fitnessRandom.normal();
+    population.recordEvaluation();
+    collected.push(...population.genomes);
+    population.evolve();
+  }
+  return collected;
+}

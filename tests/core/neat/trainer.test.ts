@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics.ts';
+import { runConfigSchema, type RunConfigInput } from '../../../src/shared/run.ts';
+import type { TrainerRunContext } from '../../../src/core/trainer.ts';
+import { decodeCheckpoint } from '../../../src/core/neat/checkpoint.ts';
+import { runNeatTrainer, type NeatResources } from '../../../src/core/neat/trainer.ts';
+import { exportChampionFromCheckpoint } from '../../../src/core/neat/champion.ts';
+import { syntheticMarket } from './fixtures.ts';
+
+const market = syntheticMarket(900, 3);
+const options = { envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
+
+interface Recorded {
+  metrics: MetricSample[];
+  evaluations: EvaluationReport[];
+  saved: Uint8Array[];
+  devices: string[];
+}
+
+function context(config: RunConfigInput, resume?: Uint8Array, stopAfterChecks = Infinity): { context: TrainerRunContext<NeatResources>; recorded: Recorded } {
+  const recorded: Recorded = { metrics: [], evaluations: [], saved: [], devices: [] };
+  let checks = 0;
+  let clock = 0;
+  return {
+    recorded,
+    context: {
+      config: runConfigSchema.parse(config),
+      reporter: {
+        metrics: (samples) => recorded.metrics.push(...samples),
+        evaluation: (report) => recorded.evaluations.push(report),
+        progress: () => {},
+        device: (backend, device) => recorded.devices.push(`${backend} ${device}`),
+      },
+      stopRequested: () => ++checks > stopAfterChecks,
+      yieldToHost: async () => {},
+      now: () => (clock += 5),
+      checkpoints: { save: async (bytes) => void recorded.saved.push(bytes), load: async () => resume },
+      resources: { market },
+    },
+  };
+}
+
+const config = (generations: number, mode: 'original' | 'optimized' = 'optimized', extra: Record<string, unknown> = {}): RunConfigInput => ({
+  trainer: 'neat', mode, seed: 99, budget: { generations }, options: { ...options, ...extra },
+});
+
+describe('NEAT trainer', () => {
+  it('streams generation metrics and champion evaluations, and checkpoints', async () => {
+    const { context: run, recorded } = context(config(4));
+    const outcome = await runNeatTrainer(run);
+    expect(outcome.stopped).toBe(false);
+    expect(outcome.summary.extra.generations).toBe(4);
+    const names = new Set(recorded.metrics.map((sample) => sample.name));
+    for (const name of ['bestFitness', 'meanFitness', 'species', 'macroBestFitness', 'macroSpecies', 'generationsPerMin', 'forwardPassesPerSec', 'meanEpisodeReturnPct', 'generationMs']) {
+      expect(names).toContain(name);
+    }
+    expect(recorded.metrics.filter((sample) => sample.name === 'bestFitness').map((sample) => sample.step)).toEqual([1, 2, 3, 4]);
+    // Evaluations at generations 2 and 4, on validation and test, champion beside buy-and-hold.
+    expect(recorded.evaluations.map((report) => `${report.split}@${report.step}`)).toEqual(['validation@2', 'test@2', 'validation@4', 'test@4']);
+    const test = recorded.evaluations[3];
+    expect(test.curves.map((curve) => curve.policy)).toEqual(['champion', 'buy-and-hold']);
+    expect(test.bars).toBe(market.splits.test.end - market.splits.test.start);
+    expect(outcome.summary.finalEquity).toBe(test.stats[0].finalEquity);
+    expect(recorded.saved).toHaveLength(3); // generations 2 and 4, and at the end
+    expect(decodeCheckpoint(recorded.saved[2]).generation).toBe(4);
+    // The champion can be exported from the checkpoint alone: both networks, as JSON and as graphs.
+    const exported = exportChampionFromCheckpoint(recorded.saved[2]);
+    expect(exported.map((entry) => entry.role)).toEqual(['macro', 'micro']);
+    expect(exported[1].genome.numInputs).toBe(60 + 4 + 2);
+    expect(exported[1].graph.nodes.filter((node) => node.kind === 'output').map((node) => node.label)).toEqual(['HOLD', 'BUY', 'SELL']);
+    expect(exported[1].graph.nodes.some((node) => node.kind === 'input' && node.label.startsWith('micro '))).toBe(true);
+    // No pool factory among the resources: the pool flag cannot take effect and the device says so.
+    expect(recorded.devices[0]).toMatch(/1 evaluation thread \(flags: compiled\+genomeCache\+batchedEnvs\)/);
+  });
+
+  it('a run stopped and resumed from its checkpoint ends identical to an uninterrupted run', async () => {
+    const straight = context(config(5));
+    await runNeatTrainer(straight.context);
+    const uninterrupted = straight.recorded.saved.at(-1) as Uint8Array;
+
+    const first = context(config(5), undefined, 2); // stop requested after two generations
+    const stopped = await runNeatTrainer(first.context);
+    expect(stopped.stopped).toBe(true);
+    const checkpoint = first.recorded.saved.at(-1) as Uint8Array;
+    expect(decodeCheckpoint(checkpoint).generation).toBe(2);
+
+    const second = context(config(5), checkpoint);
+    await runNeatTrainer(second.context);
+    expect(second.recorded.saved.at(-1)).toEqual(uninterrupted);
+  });
+
+  it('original and optimized modes end with the same checkpoint (all but the forward-pass count)', async () => {
+    const optimized = context(config(3, 'optimized'));
+    const original = context(config(3, 'original'));
+    await runNeatTrainer(optimized.context);
+    await runNeatTrainer(original.context);
+    const [a, b] = [original, optimized].map(({ recorded }) => decodeCheckpoint(recorded.saved.at(-1) as Uint8Array));
+    // Optimized mode computes the macro partner's signal once per window, so it activates less.
+    expect(b.meta.forwardPasses).toBeLessThan(a.meta.forwardPasses as number);
+    expect({ ...a, meta: { ...a.meta, forwardPasses: 0 } }).toEqual({ ...b, meta: { ...b.meta, forwardPasses: 0 } });
+  });
+
+  it('rejects bad options naming the key, and unsafe changes on resume', async () => {
+    await expect(runNeatTrainer(context(config(2, 'optimized', { neat: { genome: { weight: { mutateRate: 3 } } } })).context))
+      .rejects.toThrow(/neat\.genome\.weight\.mutateRate: 3 is not allowed/);
+    await expect(runNeatTrainer(context(config(2, 'optimized', { envsPerGenom: 3 })).context)).rejects.toThrow(/envsPerGenom: unknown key \(did you mean "envsPerGenome"\?\)/);
+    const first = context(config(2));
+    await runNeatTrainer(first.context);
+    const checkpoint = first.recorded.saved.at(-1) as Uint8Array;
+    await expect(runNeatTrainer(context(config(4, 'optimized', { macroSignalSize: 2 }), checkpoint).context)).rejects.toThrow(/macroSignalSize: cannot change when resuming/);
+    // Safe changes (mutation rates, fitness weights) are accepted.
+    const resumed = context(config(3, 'optimized', { fitness: { drawdownPenalty: 1 }, neat: { populationSize: 12, genome: { weight: { mutateRate: 0.5 } } } }), checkpoint);
+    expect((await runNeatTrainer(resumed.context)).summary.extra.generations).toBe(3);
+  });
+});
