@@ -208,6 +208,12 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     };
   }
 
+  /** Path of the run's latest checkpoint file, if it has one. */
+  latestCheckpoint(runId: string): string | undefined {
+    this.requireStoredRun(runId);
+    return this.store.latestCheckpoint(runId);
+  }
+
   /** Deletes a finished run with everything recorded for it. */
   delete(runId: string): void {
     if (this.runs.has(runId) || this.queued.has(runId)) throw new ApiError('conflict', `Run "${runId}" is live; stop it before deleting it`);

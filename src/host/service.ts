@@ -7,6 +7,7 @@ import type { TrainerName } from '../shared/run.ts';
 import type { RunManager } from './run-manager.ts';
 import { exportRunAsCsv, exportRunAsJson } from './run-export.ts';
 import { createDatasetMethods } from './dataset-service.ts';
+import { readChampion } from './champion.ts';
 import type { DatasetStore } from './datasets/store.ts';
 import type { SystemMonitor } from './monitor/system-monitor.ts';
 
@@ -50,6 +51,7 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
         ? { fileName: `${base}.csv`, mimeType: 'text/csv', content: exportRunAsCsv(detail) }
         : { fileName: `${base}.json`, mimeType: 'application/json', content: exportRunAsJson(detail) };
     },
+    getChampion: async ({ runId }) => readChampion(runManager, runId),
     deleteRun: async ({ runId }) => {
       runManager.delete(runId);
       return { deleted: true as const };

@@ -40,6 +40,20 @@ export const systemInfoSchema = z.object({
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;
 
+/** A network drawn as layered nodes and weighted edges (the NEAT champion). */
+export const networkGraphSchema = z.object({
+  nodes: z.array(z.object({ id: z.number(), kind: z.enum(['input', 'hidden', 'output']), label: z.string(), layer: z.number(), activation: z.string().optional(), bias: z.number().optional() })),
+  edges: z.array(z.object({ from: z.number(), to: z.number(), weight: z.number(), enabled: z.boolean() })),
+  layers: z.number(),
+});
+export type NetworkGraph = z.infer<typeof networkGraphSchema>;
+
+export const championSchema = z.object({
+  /** Generation of the checkpoint the champion comes from. */
+  source: z.string(),
+  networks: z.array(z.object({ role: z.enum(['single', 'macro', 'micro']), graph: networkGraphSchema, genome: z.unknown() })),
+});
+
 /** A comparison: the same trainer, seed, dataset, budget and options in both modes. */
 export const comparisonInputSchema = runConfigSchema.omit({ mode: true, compareGroup: true });
 
@@ -64,6 +78,8 @@ export const requestContract = {
     input: z.object({ runId: z.string().min(1).max(64), format: z.enum(['csv', 'json']) }).strict(),
     output: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
   },
+  /** The NEAT champion of a run's latest checkpoint, as drawable graphs and genome JSON. */
+  getChampion: { input: runIdSchema, output: championSchema },
   /** Deletes a finished run with its metrics, evaluations and checkpoints. */
   deleteRun: { input: runIdSchema, output: z.object({ deleted: z.literal(true) }) },
   getSystemInfo: { input: noInputSchema, output: systemInfoSchema },

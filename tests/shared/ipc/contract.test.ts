@@ -34,6 +34,7 @@ function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckServic
       throw new ApiError('bad-request', 'no imports here');
     },
     deleteDataset: async () => ({ deleted: true }),
+    getChampion: async () => ({ source: 'none', networks: [] }),
     getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', trainers: ['baseline'] }),
     ...overrides,
   };
