@@ -1,11 +1,14 @@
 // The baseline trainer: a uniformly random policy and buy-and-hold, played on the same trading env
 // the learning trainers use. It learns nothing on purpose; it is the yardstick every other
 // trainer's throughput and portfolio are compared against, and the simplest end-to-end run.
+// Original mode plays one scalar env; optimized mode steps `vectorEnvs` episodes at once in the
+// struct-of-arrays vector env, so even the baseline shows what vectorization buys.
 import { Random, type RandomState } from '../random.ts';
 import type { TrainerOutcome, TrainerRunContext } from '../trainer.ts';
 import type { MarketData } from '../features/market-data.ts';
 import { DEFAULT_ENV_PARAMS, type Action, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
+import { VectorTradingEnv } from '../env/vector.ts';
 import { ThroughputMeter } from '../metrics/throughput.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
 import { evaluationReport } from '../env/evaluation-report.ts';
@@ -16,6 +19,8 @@ export interface BaselineResources {
   envParams?: EnvParams;
 }
 
+/** Episodes stepped together in optimized mode. */
+export const vectorEnvs = 64;
 /** How often (ms of training time) the random policy is evaluated on the test split. */
 const evaluationIntervalMs = 2_000;
 /** How often metrics are sampled; the host batches them further. */
@@ -44,8 +49,8 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
 
   const restored = decodeCheckpoint(await context.checkpoints.load());
   const random = restored ? Random.fromState(restored.random) : new Random(config.seed);
-  const env = new ScalarTradingEnv(market, market.splits.train, random, params);
-  reporter.device('js', 'cpu (single thread)');
+  const playEpisodes = config.mode === 'optimized' ? vectorEpisodes(market, params, random) : scalarEpisodes(market, params, random);
+  reporter.device('js', config.mode === 'optimized' ? `cpu (single thread, ${vectorEnvs} vectorized envs)` : 'cpu (single thread)');
 
   let episodes = restored?.episodes ?? 0;
   const elapsedBefore = restored?.elapsedMs ?? 0;
@@ -78,26 +83,19 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
   };
 
   while (!context.stopRequested() && budgetFraction() < 1) {
-    env.reset();
-    const startBar = env.state.startBar;
-    let result;
-    do result = env.step(random.nextInt(3) as Action);
-    while (!result.done);
-    episodes += 1;
-    windowEpisodes += 1;
-    returnSum += (result.equity / params.startCapital - 1) * 100;
-    buyAndHoldSum += buyAndHoldReturnPct(market.close, startBar, params);
+    const finished = playEpisodes(episodeBudget === undefined ? Infinity : episodeBudget - episodes);
+    episodes += finished.count;
+    windowEpisodes += finished.count;
+    returnSum += finished.returnPctSum;
+    buyAndHoldSum += finished.buyAndHoldPctSum;
 
     const now = elapsed();
-    meter.record(now);
+    meter.record(now, finished.count);
     if (now >= nextMetricsAt || budgetFraction() >= 1) {
       const sample = (name: string, value: number): MetricSample => ({ name, value, elapsedMs: now, step: episodes });
-      reporter.metrics([
-        sample('episodes', episodes),
-        sample('episodesPerMin', meter.perMinute(now)),
-        sample('meanEpisodeReturnPct', returnSum / windowEpisodes),
-        sample('buyAndHoldReturnPct', buyAndHoldSum / windowEpisodes),
-      ]);
+      const samples = [sample('episodes', episodes), sample('episodesPerMin', meter.perMinute(now))];
+      if (windowEpisodes > 0) samples.push(sample('meanEpisodeReturnPct', returnSum / windowEpisodes), sample('buyAndHoldReturnPct', buyAndHoldSum / windowEpisodes));
+      reporter.metrics(samples);
       reporter.progress(Math.min(1, budgetFraction()), `${episodes} episodes`);
       returnSum = buyAndHoldSum = windowEpisodes = 0;
       nextMetricsAt = now + metricIntervalMs;
@@ -137,6 +135,51 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
         buyAndHoldSharpe: holdStats?.sharpe ?? null,
       },
     },
+  };
+}
+
+/** Episodes finished by one call of an episode source, and their summed returns. */
+interface FinishedEpisodes {
+  count: number;
+  returnPctSum: number;
+  buyAndHoldPctSum: number;
+}
+
+/** One random episode at a time on the scalar env (the readable original). */
+function scalarEpisodes(market: MarketData, params: EnvParams, random: Random): (limit: number) => FinishedEpisodes {
+  const env = new ScalarTradingEnv(market, market.splits.train, random, params);
+  return () => {
+    env.reset();
+    const startBar = env.state.startBar;
+    let result;
+    do result = env.step(random.nextInt(3) as Action);
+    while (!result.done);
+    return { count: 1, returnPctSum: (result.equity / params.startCapital - 1) * 100, buyAndHoldPctSum: buyAndHoldReturnPct(market.close, startBar, params) };
+  };
+}
+
+/** `vectorEnvs` random episodes stepped together; each call advances every env one full episode length. */
+function vectorEpisodes(market: MarketData, params: EnvParams, random: Random): (limit: number) => FinishedEpisodes {
+  const env = new VectorTradingEnv(market, market.splits.train, random, { count: vectorEnvs, autoReset: true }, params);
+  env.reset();
+  const actions = new Uint8Array(vectorEnvs);
+  const startBars = Int32Array.from(env.rows);
+  return (limit) => {
+    const finished: FinishedEpisodes = { count: 0, returnPctSum: 0, buyAndHoldPctSum: 0 };
+    for (let step = 0; step < params.episodeLength && finished.count < limit; step++) {
+      for (let i = 0; i < vectorEnvs; i++) actions[i] = random.nextInt(3);
+      env.step(actions);
+      for (let i = 0; i < vectorEnvs; i++) {
+        if (!env.dones[i]) continue;
+        if (finished.count < limit) {
+          finished.count++;
+          finished.returnPctSum += (env.stepEquity[i] / params.startCapital - 1) * 100;
+          finished.buyAndHoldPctSum += buyAndHoldReturnPct(market.close, startBars[i], params);
+        }
+        startBars[i] = env.rows[i]; // auto-reset started the env's next episode here
+      }
+    }
+    return finished;
   };
 }
 

@@ -15,12 +15,12 @@ function smallMarket(): MarketData {
   return cachedMarket;
 }
 
-function context(budget: { episodes?: number; seconds?: number }, stored: { bytes?: Uint8Array } = {}, resume = false) {
+function context(budget: { episodes?: number; seconds?: number }, stored: { bytes?: Uint8Array } = {}, resume = false, mode: 'original' | 'optimized' = 'original') {
   const samples: MetricSample[] = [];
   const evaluations: EvaluationReport[] = [];
   let clock = 0;
   const runContext: TrainerRunContext<{ market: MarketData }> = {
-    config: runConfigSchema.parse({ trainer: 'baseline', mode: 'original', seed: 9, budget }),
+    config: runConfigSchema.parse({ trainer: 'baseline', mode, seed: 9, budget }),
     reporter: {
       metrics: (batch) => samples.push(...batch),
       evaluation: (report) => evaluations.push(report),
@@ -64,6 +64,15 @@ describe('baseline trainer', () => {
     const outcome = await runBaselineTrainer(secondHalf.runContext);
     expect(outcome.summary.episodes).toBe(80);
     expect(whole.stored.bytes?.subarray(20)).toEqual(secondHalf.stored.bytes?.subarray(20)); // same RNG state after 80 episodes
+  });
+
+  it('plays vectorized episodes in optimized mode and stops exactly at the episode budget', async () => {
+    const { runContext, samples } = context({ episodes: 150 }, {}, false, 'optimized');
+    const outcome = await runBaselineTrainer(runContext);
+    expect(outcome.summary.episodes).toBe(150);
+    const returns = samples.filter((sample) => sample.name === 'meanEpisodeReturnPct');
+    expect(returns.length).toBeGreaterThan(0);
+    expect(returns.every((sample) => Number.isFinite(sample.value) && sample.value < 100 && sample.value > -100)).toBe(true);
   });
 
   it('rejects a damaged checkpoint with a clear message', async () => {
