@@ -8,6 +8,7 @@ import type { RunManager } from './run-manager.ts';
 import { exportRunAsCsv, exportRunAsJson } from './run-export.ts';
 import { createDatasetMethods } from './dataset-service.ts';
 import { readChampion } from './champion.ts';
+import { ablationConfigs } from './ablation.ts';
 import type { DatasetStore } from './datasets/store.ts';
 import type { SystemMonitor } from './monitor/system-monitor.ts';
 
@@ -39,6 +40,11 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
         throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
       }
       return runManager.startComparison(config);
+    },
+    async startAblation(config) {
+      await requireDataset(options.datasets, config.dataset);
+      const { group, configs } = ablationConfigs(config);
+      return { compareGroup: group, runs: runManager.startSequence(configs) };
     },
     stopRun: ({ runId }) => runManager.stop(runId),
     resumeRun: async ({ runId }) => runManager.resume(runId),

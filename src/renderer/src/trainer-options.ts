@@ -24,14 +24,17 @@ export interface ChoiceOption {
 }
 
 export interface TrainerForm {
+  /** Whether the trainer has optimization flags an ablation can measure one by one. */
+  ablation: boolean;
   budgetUnits: Array<'seconds' | 'episodes' | 'generations'>;
   choices: ChoiceOption[];
   numbers: NumberOption[];
 }
 
 export const trainerForms: Record<TrainerName, TrainerForm> = {
-  baseline: { budgetUnits: ['seconds', 'episodes'], choices: [], numbers: [] },
+  baseline: { ablation: false, budgetUnits: ['seconds', 'episodes'], choices: [], numbers: [] },
   rl: {
+    ablation: false,
     budgetUnits: ['seconds', 'episodes'],
     choices: [
       { key: 'algorithm', label: 'Algorithm', choices: ['reinforce', 'ppo'], defaultValue: 'reinforce' },
@@ -46,6 +49,7 @@ export const trainerForms: Record<TrainerName, TrainerForm> = {
     ],
   },
   neat: {
+    ablation: true,
     budgetUnits: ['seconds', 'generations'],
     choices: [
       { key: 'topology', label: 'Topology', choices: ['coevolution', 'single'], defaultValue: 'coevolution' },

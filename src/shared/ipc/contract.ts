@@ -67,6 +67,14 @@ export const requestContract = {
     input: comparisonInputSchema,
     output: z.object({ compareGroup: z.string(), original: runRecordSchema, optimized: runRecordSchema }),
   },
+  /**
+   * Measures each optimization flag on its own: original, then original with one flag on for each
+   * flag, then optimized, one after another with the same seed and budget.
+   */
+  startAblation: {
+    input: comparisonInputSchema,
+    output: z.object({ compareGroup: z.string(), runs: z.array(runRecordSchema) }),
+  },
   stopRun: { input: runIdSchema, output: runRecordSchema },
   /** Resumes a stopped, interrupted or failed run from its last checkpoint. */
   resumeRun: { input: runIdSchema, output: runRecordSchema },

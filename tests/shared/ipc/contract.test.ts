@@ -21,6 +21,7 @@ function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckServic
     startRun: async () => record,
     stopRun: async () => ({ ...record, status: 'stopped' }),
     resumeRun: async () => record,
+    startAblation: async () => ({ compareGroup: 'group', runs: [record] }),
     startComparison: async () => ({ compareGroup: 'group', original: record, optimized: record }),
     listRuns: async () => [record],
     getRun: async () => ({ record, metrics: {}, evaluations: [] }),

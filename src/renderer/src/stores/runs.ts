@@ -113,6 +113,20 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Starts an ablation (original, each flag alone, optimized); returns its group id. */
+  async function startAblation(config: Omit<RunConfigInput, 'mode' | 'compareGroup'>): Promise<string | undefined> {
+    error.value = undefined;
+    try {
+      const { compareGroup, runs: started } = await api.startAblation(config);
+      for (const record of started) upsert(record);
+      await Promise.all(started.map((record) => select(record.id)));
+      return compareGroup;
+    } catch (failure) {
+      error.value = describeError(failure);
+      return undefined;
+    }
+  }
+
   async function resume(runId: string): Promise<void> {
     error.value = undefined;
     try {
@@ -164,5 +178,5 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  return { runs, metricsVersion, selectedRunId, selectedRun, latest, evaluations, systemInfo, error, feed, initialise, select, start, startComparison, stop, resume, remove, download, refresh };
+  return { runs, metricsVersion, selectedRunId, selectedRun, latest, evaluations, systemInfo, error, feed, initialise, select, start, startComparison, startAblation, stop, resume, remove, download, refresh };
 });

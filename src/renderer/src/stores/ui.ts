@@ -14,10 +14,18 @@ export const useUiStore = defineStore('ui', () => {
     view.value = next;
   }
 
+  /** Ablation group shown as a waterfall in the compare view. */
+  const ablation = ref<string | undefined>();
+
   function compare(first: string, second: string): void {
     compared.value = [first, second];
     view.value = 'compare';
   }
 
-  return { view, compared, show, compare };
+  function showAblation(group: string): void {
+    ablation.value = group;
+    view.value = 'compare';
+  }
+
+  return { view, compared, ablation, show, compare, showAblation };
 });
