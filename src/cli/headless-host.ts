@@ -16,7 +16,7 @@ export function createHeadlessHost(dataDir: string, options: { monitor?: boolean
   const store = RunStore.open(dataDir);
   const runManager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory() });
   const datasets = datasetStoreFor(dataDir);
-  const service = createTrainDeckService({ runManager, datasets, host: 'serve', appVersion, trainers: availableTrainers });
+  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'serve', appVersion, trainers: availableTrainers });
   const monitor = options.monitor ? new SystemMonitor() : undefined;
   if (monitor) {
     watchTrainerProcesses(runManager, monitor);

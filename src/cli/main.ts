@@ -5,6 +5,7 @@ import { trainCommand, trainUsage } from './commands/train.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { dataCommand, dataUsage } from './commands/data.ts';
 import { compareCommand, compareUsage } from './commands/compare.ts';
+import { benchCommand, benchUsage } from './commands/bench.ts';
 
 const usage = `TrainDeck: a training lab for crypto-trading agents.
 
@@ -15,6 +16,7 @@ Commands:
   serve             serve the app on localhost (headless training box)
   compare <trainer> original vs optimized with the same seed and budget, and the speedup
   data              import, list, inspect and delete datasets
+  bench [suite...]  benchmark suites (env, rl, neat, backends) as JSON
 
 Run "traindeck <command> --help" for a command's options.`;
 
@@ -23,6 +25,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   serve: { run: serveCommand, usage: serveUsage },
   data: { run: dataCommand, usage: dataUsage },
   compare: { run: compareCommand, usage: compareUsage },
+  bench: { run: benchCommand, usage: benchUsage },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,22 +5,32 @@ import { randomUUID } from 'node:crypto';
 import type { RunConfigInput, TrainerName } from '../shared/run.ts';
 import { ApiError } from '../shared/ipc/envelope.ts';
 import { flagNames as neatFlagNames } from '../core/neat/options.ts';
+import { flagNames as rlFlagNames } from '../core/rl/config.ts';
 
 /** Optimization flags per trainer, in the order the waterfall shows them. */
 export const ablationFlags: Partial<Record<TrainerName, readonly string[]>> = {
   neat: neatFlagNames,
+  rl: rlFlagNames,
 };
+
+/** Where a trainer reads its flags: NEAT under `options.flags`, RL as top-level options. */
+function withFlag(trainer: TrainerName, options: Record<string, unknown>, flag: string | undefined): Record<string, unknown> {
+  if (trainer === 'neat') {
+    const flags = { ...((options.flags as Record<string, boolean> | undefined) ?? {}), ...(flag ? { [flag]: true } : {}) };
+    return { ...options, flags };
+  }
+  return flag ? { ...options, [flag]: true } : { ...options };
+}
 
 export function ablationConfigs(input: Omit<RunConfigInput, 'mode' | 'compareGroup'>): { group: string; configs: RunConfigInput[] } {
   const flags = ablationFlags[input.trainer];
   if (!flags) throw new ApiError('bad-request', `The ${input.trainer} trainer has no optimization flags to ablate (trainers with flags: ${Object.keys(ablationFlags).join(', ')})`);
   const group = `ablation-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
   const options = input.options ?? {};
-  const withFlags = (flagged: Record<string, boolean>) => ({ ...options, flags: { ...((options.flags as Record<string, boolean> | undefined) ?? {}), ...flagged } });
   const configs: RunConfigInput[] = [
-    { ...input, mode: 'original', compareGroup: group, options: withFlags({}) },
-    ...flags.map((flag): RunConfigInput => ({ ...input, mode: 'original', compareGroup: group, options: withFlags({ [flag]: true }) })),
-    { ...input, mode: 'optimized', compareGroup: group, options: withFlags({}) },
+    { ...input, mode: 'original', compareGroup: group, options: withFlag(input.trainer, options, undefined) },
+    ...flags.map((flag): RunConfigInput => ({ ...input, mode: 'original', compareGroup: group, options: withFlag(input.trainer, options, flag) })),
+    { ...input, mode: 'optimized', compareGroup: group, options: withFlag(input.trainer, options, undefined) },
   ];
   return { group, configs };
 }

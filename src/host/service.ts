@@ -9,10 +9,13 @@ import { exportRunAsCsv, exportRunAsJson } from './run-export.ts';
 import { createDatasetMethods } from './dataset-service.ts';
 import { readChampion } from './champion.ts';
 import { ablationConfigs } from './ablation.ts';
+import { readAutoBackendChoice } from './compute-choice.ts';
 import type { DatasetStore } from './datasets/store.ts';
 import type { SystemMonitor } from './monitor/system-monitor.ts';
 
 export interface ServiceOptions {
+  /** Root of everything runs write (for the per-machine compute benchmark). */
+  dataDir: string;
   runManager: RunManager;
   datasets: DatasetStore;
   host: SystemInfo['host'];
@@ -71,6 +74,7 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       totalMemoryBytes: totalmem(),
       host: options.host,
       trainers: options.trainers,
+      compute: await readAutoBackendChoice(options.dataDir),
     }),
   };
 }

@@ -1,7 +1,7 @@
 // Electron main: the window, the IPC adapter and the host. Trainers run in utilityProcess
 // children; the renderer is sandboxed, context-isolated and reaches the host only through the
 // preload bridge, whose sender is checked on every request.
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, screen, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RunManager } from '../host/run-manager.ts';
@@ -13,6 +13,8 @@ import { eventChannel, requestChannel } from '../shared/ipc/bridge.ts';
 import { availableTrainers } from '../workers/trainers/registry.ts';
 import { datasetStoreFor } from '../workers/trainers/market.ts';
 import { createUtilityProcessTrainerFactory } from './utility-process-trainer.ts';
+import { installMenu } from './menu.ts';
+import { fitToWorkArea, loadWindowState, saveWindowState } from '../host/window-state.ts';
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
@@ -25,10 +27,13 @@ function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   return url === pathToFileURL(rendererFile).href || url.startsWith(`${pathToFileURL(rendererFile).href}#`);
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(stateFile: string): BrowserWindow {
+  const remembered = loadWindowState(stateFile);
+  const fitted = remembered ? fitToWorkArea(remembered, screen.getDisplayMatching({ x: remembered.x, y: remembered.y, width: remembered.width, height: remembered.height }).workArea) : undefined;
   const window = new BrowserWindow({
-    width: 1360,
-    height: 880,
+    width: fitted?.width ?? 1360,
+    height: fitted?.height ?? 880,
+    ...(fitted ? { x: fitted.x, y: fitted.y } : {}),
     minWidth: 900,
     minHeight: 600,
     title: 'TrainDeck',
@@ -42,7 +47,11 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (fitted?.maximized) window.maximize();
+    window.show();
+  });
+  window.on('close', () => saveWindowState(stateFile, { ...window.getNormalBounds(), maximized: window.isMaximized() }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);
@@ -67,7 +76,7 @@ async function start(): Promise<void> {
     startTrainer: createUtilityProcessTrainerFactory(join(import.meta.dirname, 'trainer-worker.js')),
   });
   const datasets = datasetStoreFor(dataDir, defaultDatasetFile);
-  const service = createTrainDeckService({ runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });
+  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });
   const dispatch = createRequestDispatcher(service, (error) => console.error('[traindeck] request failed:', error));
 
   ipcMain.handle(requestChannel, (event, message: unknown) => {
@@ -83,9 +92,13 @@ async function start(): Promise<void> {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, { event, payload });
   });
 
-  mainWindow = createWindow();
+  const stateFile = join(dataDir, 'window-state.json');
+  installMenu((command) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, { event: 'menuCommand', payload: { command } });
+  });
+  mainWindow = createWindow(stateFile);
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(stateFile);
   });
   let quitting = false;
   app.on('before-quit', (event) => {

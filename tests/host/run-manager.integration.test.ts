@@ -97,6 +97,21 @@ describe('RunManager with child-process workers', () => {
     expect(manager.get(record.id).evaluations[0].bars).toBeLessThan(4_000);
   });
 
+  it('runs the RL and NEAT trainers in worker processes too', async () => {
+    const rl = manager.start({ trainer: 'rl', mode: 'optimized', seed: 16, budget: { episodes: 64 }, options: { backend: 'onnx', evaluationEvery: 0 } });
+    const rlDone = await manager.whenFinished(rl.id);
+    expect(rlDone.error).toBeUndefined();
+    expect(rlDone).toMatchObject({ status: 'completed', backend: 'onnx' });
+    expect(rlDone.summary?.episodes).toBeGreaterThanOrEqual(64);
+    expect(manager.get(rl.id).evaluations.map((report) => report.split).sort()).toEqual(['test', 'validation']);
+
+    const neat = manager.start({ trainer: 'neat', mode: 'optimized', seed: 17, budget: { generations: 2 }, options: { neat: { populationSize: 12 }, threads: 2 } });
+    const neatDone = await manager.whenFinished(neat.id);
+    expect(neatDone.error).toBeUndefined();
+    expect(neatDone.status).toBe('completed');
+    expect(manager.get(neat.id).metrics.generationsPerMin.value.length).toBeGreaterThan(0);
+  });
+
   it('fails a run on a dataset that does not exist, with a message naming it', async () => {
     const record = manager.start({ trainer: 'baseline', mode: 'original', seed: 14, budget: { seconds: 5 }, dataset: 'no-such-dataset' });
     const failed = await manager.whenFinished(record.id);

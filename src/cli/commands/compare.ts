@@ -132,5 +132,10 @@ async function runAblation(trainer: TrainerName, request: AblationRequest): Prom
     const { runNeatComparison } = await import('../bench/neat.ts');
     return runNeatComparison({ ablate: true, seed: request.seed, generations: request.generations ?? 10, options: request.options, onRun });
   }
+  if (trainer === 'rl') {
+    const { compareRl } = await import('../bench/rl.ts');
+    const algorithm = request.options.algorithm === 'ppo' ? 'ppo' : 'reinforce';
+    return compareRl({ seconds: request.seconds ?? 30, seed: request.seed, ablate: true, algorithm });
+  }
   throw new UsageError(`--ablate measures optimization flags of the rl and neat trainers; ${trainer} has none`);
 }

@@ -34,7 +34,7 @@ export interface TrainerForm {
 export const trainerForms: Record<TrainerName, TrainerForm> = {
   baseline: { ablation: false, budgetUnits: ['seconds', 'episodes'], choices: [], numbers: [] },
   rl: {
-    ablation: false,
+    ablation: true,
     budgetUnits: ['seconds', 'episodes'],
     choices: [
       { key: 'algorithm', label: 'Algorithm', choices: ['reinforce', 'ppo'], defaultValue: 'reinforce' },

@@ -7,6 +7,9 @@ import { runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingMo
 import { systemSampleSchema } from '../system.ts';
 import { datasetInfoSchema, datasetNameSchema, datasetSummarySchema } from '../datasets.ts';
 
+export const menuCommands = ['new-run', 'stop', 'compare', 'history', 'dashboard'] as const;
+export type MenuCommand = (typeof menuCommands)[number];
+
 /** Largest CSV text accepted by importDataset (the CLI imports larger files from disk). */
 export const maxImportCharacters = 256 * 2 ** 20;
 
@@ -37,6 +40,18 @@ export const systemInfoSchema = z.object({
   /** `electron` when the app hosts the engine, `serve` for the headless server. */
   host: z.enum(['electron', 'serve']),
   trainers: z.array(z.enum(trainerNames)),
+  /** The machine's last `auto` compute-backend benchmark (made by the first RL run on `auto`), or null. */
+  compute: z
+    .object({
+      measuredAt: z.string(),
+      acting: z.string(),
+      actingDevice: z.string(),
+      learning: z.string(),
+      learningDevice: z.string(),
+      /** Per backend: device, and ms per acting (batch N) and learning (batch N*T) call; null when unavailable. */
+      backends: z.array(z.object({ backend: z.string(), device: z.string(), actMs: z.number().nullable(), learnMs: z.number().nullable(), note: z.string().optional() })),
+    })
+    .nullable(),
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;
 
@@ -111,6 +126,8 @@ export const eventContract = {
   runEvaluation: z.object({ runId: z.string(), report: evaluationReportSchema }),
   /** Machine, GPU and trainer-process load, once a second. */
   systemSample: systemSampleSchema,
+  /** A command from the app menu (or its shortcut), for the window to carry out. */
+  menuCommand: z.object({ command: z.enum(menuCommands) }),
 } as const;
 
 export type RequestName = keyof typeof requestContract;

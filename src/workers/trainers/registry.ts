@@ -16,6 +16,7 @@ export type WorkerTrainerContext = Omit<TrainerRunContext, 'resources'> & {
 const trainers: Partial<Record<TrainerName, () => Promise<WorkerTrainer>>> = {
   baseline: async () => (await import('./baseline.ts')).runBaseline,
   neat: async () => (await import('./neat.ts')).runNeat,
+  rl: async () => (await import('./rl.ts')).runRl,
 };
 
 /** Trainers this build can run; the window offers only these. */

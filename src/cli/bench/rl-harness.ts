@@ -1,0 +1,141 @@
+// Shared pieces of the RL benchmarks: the embedded default market, a file-backed cache for the
+// `auto` backend choice, and a throughput measurement of one training configuration (episodes per
+// minute including learning, after a warm-up), with RSS sampled along the way.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AutoCache } from '../../core/compute/auto.ts';
+import { DEFAULT_ENV_PARAMS } from '../../core/env/params.ts';
+import { DEFAULT_FEATURE_CONFIG } from '../../core/features/config.ts';
+import { createMarketData, type MarketData } from '../../core/features/market-data.ts';
+import { generateRegimeMarket } from '../../core/market/generator.ts';
+import { disposeBackends, selectBackends } from '../../core/rl/backends.ts';
+import { defaultRlConfig, type RlConfig } from '../../core/rl/config.ts';
+import { evaluateSplits, type SplitEvaluation } from '../../core/rl/evaluation.ts';
+import { layoutFor, RlTraining } from '../../core/rl/training.ts';
+import type { TrainingMode } from '../../shared/run.ts';
+import { Random } from '../../core/random.ts';
+import { resolveDataDir } from '../../host/data-dir.ts';
+
+let market: MarketData | undefined;
+
+/** The embedded default dataset (regime-switching market, fixed seed) with its features. */
+export function defaultMarket(): MarketData {
+  market ??= createMarketData({ datasetName: 'default', datasetChecksum: 'embedded-default', series: generateRegimeMarket().series, config: DEFAULT_FEATURE_CONFIG });
+  return market;
+}
+
+/** The `auto` choice kept as JSON in a file (by default auto-backends.json in the data directory). */
+export function fileAutoCache(path = join(resolveDataDir(), 'auto-backends.json')): AutoCache {
+  return {
+    load: async () => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined),
+    save: async (value) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`),
+  };
+}
+
+export interface ThroughputOptions {
+  mode: TrainingMode;
+  seed: number;
+  /** Overrides of the mode's default settings (flags, envs, backend, ...). */
+  overrides?: Partial<RlConfig>;
+  warmupSeconds: number;
+  seconds: number;
+  cache?: AutoCache;
+  /** Evaluate on the test split at the end (learning-quality runs). */
+  evaluate?: boolean;
+}
+
+export interface ThroughputResult {
+  mode: TrainingMode;
+  envs: number;
+  algorithm: string;
+  backend: string;
+  device: string;
+  episodesPerMin: number;
+  envStepsPerSec: number;
+  episodes: number;
+  seconds: number;
+  /** Linear-regression slope of RSS over the measured window, MB per minute. */
+  rssSlopeMBPerMin: number;
+  rssStartMB: number;
+  rssEndMB: number;
+  test?: Record<string, number>;
+}
+
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const meanX = points.reduce((s, p) => s + p[0], 0) / n;
+  const meanY = points.reduce((s, p) => s + p[1], 0) / n;
+  let numerator = 0;
+  let denominator = 0;
+  for (const [x, y] of points) {
+    numerator += (x - meanX) * (y - meanY);
+    denominator += (x - meanX) ** 2;
+  }
+  return denominator > 0 ? numerator / denominator : 0;
+}
+
+/** Trains one configuration for warm-up + measured seconds; figures cover the measured part only. */
+export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
+  const config: RlConfig = { ...defaultRlConfig(options.mode), evaluationEvery: 0, ...options.overrides };
+  const data = defaultMarket();
+  const layout = layoutFor(config);
+  const backends = await selectBackends(config, layout, options.cache, () => performance.now());
+  try {
+    const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning);
+    const warmupEnd = performance.now() + options.warmupSeconds * 1000;
+    while (performance.now() < warmupEnd) await training.iterate();
+    const started = performance.now();
+    const episodesBefore = training.counters.episodes;
+    const stepsBefore = training.counters.envSteps;
+    const rss: [number, number][] = [];
+    let nextSample = started;
+    while (performance.now() - started < options.seconds * 1000) {
+      await training.iterate();
+      const now = performance.now();
+      if (now >= nextSample) {
+        rss.push([(now - started) / 60_000, process.memoryUsage().rss / 2 ** 20]);
+        nextSample = now + 1000;
+      }
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const episodes = training.counters.episodes - episodesBefore;
+    const result: ThroughputResult = {
+      mode: options.mode,
+      envs: training.envs,
+      algorithm: config.algorithm,
+      backend: backends.acting === backends.learning ? backends.acting.name : `${backends.acting.name} (acting) + ${backends.learning.name} (learning)`,
+      device: backends.acting === backends.learning ? backends.acting.device : `${backends.acting.device} / ${backends.learning.device}`,
+      episodesPerMin: (episodes / elapsed) * 60,
+      envStepsPerSec: (training.counters.envSteps - stepsBefore) / elapsed,
+      episodes,
+      seconds: elapsed,
+      rssSlopeMBPerMin: slope(rss),
+      rssStartMB: rss[0]?.[1] ?? 0,
+      rssEndMB: rss[rss.length - 1]?.[1] ?? 0,
+    };
+    if (options.evaluate) {
+      const [test] = await evaluateSplits({
+        market: data, params: DEFAULT_ENV_PARAMS, backend: backends.evaluation, state: training.state, splits: ['test'],
+        segments: config.evaluationSegments, sampling: Random.derive(options.seed, 2000), randomSeed: Random.derive(options.seed, 1000).nextUint32(),
+      });
+      result.test = testFigures(test);
+    }
+    return result;
+  } finally {
+    await disposeBackends(backends);
+  }
+}
+
+function testFigures(test: SplitEvaluation): Record<string, number> {
+  return {
+    sharpeGreedy: test.metrics['policy (greedy)'].sharpe,
+    sharpeSampled: test.metrics['policy (sampled)'].sharpe,
+    sharpeBuyAndHold: test.metrics['buy-and-hold'].sharpe,
+    sharpeRandom: test.metrics.random.sharpe,
+    returnPctGreedy: test.metrics['policy (greedy)'].totalReturn * 100,
+    returnPctBuyAndHold: test.metrics['buy-and-hold'].totalReturn * 100,
+    maxDrawdownPctGreedy: test.metrics['policy (greedy)'].maxDrawdown * 100,
+    tradesGreedy: test.metrics['policy (greedy)'].trades,
+  };
+}

@@ -1,0 +1,191 @@
+// `npm run bench -- rl` and `traindeck compare rl [--ablate] --json`: RL-std throughput of each
+// configuration (mode, envs, backend), the memory slope of a long optimized run, and the learning
+// quality of 5-minute optimized runs on three seeds (test-split Sharpe against buy-and-hold and
+// random). Each throughput figure is the median of TRAINDECK_BENCH_REPEATS (3) interleaved runs of
+// TRAINDECK_BENCH_SECONDS (10) s; TRAINDECK_BENCH_MEMORY_MINUTES (10) and
+// TRAINDECK_BENCH_QUALITY_MINUTES (5) set the long runs (figures are labelled with their length).
+import { flagNames, type OptimizationFlags, type RlConfig } from '../../core/rl/config.ts';
+import type { TrainingMode } from '../../shared/run.ts';
+import { fileAutoCache, measureThroughput, type ThroughputResult } from './rl-harness.ts';
+import type { AutoCache } from '../../core/compute/auto.ts';
+
+/** RL-std targets from issue 4 (2-core Linux box). */
+export const rlTargets = { optimized32EpisodesPerMin: 25_000, optimized128EpisodesPerMin: 28_000, originalEpisodesPerMin: 500 } as const;
+
+function numberFromEnvironment(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) throw new RangeError(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench rl: ${message}\n`);
+}
+
+/**
+ * Runs each configuration `repeats` times, interleaved round by round so that load from other work
+ * on the machine spreads over all of them, and keeps each configuration's median run.
+ */
+async function medianRuns<T>(configurations: T[], repeats: number, measure: (configuration: T) => Promise<ThroughputResult>): Promise<(ThroughputResult & { repeatsEpisodesPerMin: number[] })[]> {
+  const runs: ThroughputResult[][] = configurations.map(() => []);
+  for (let round = 0; round < repeats; round++) {
+    for (let i = 0; i < configurations.length; i++) runs[i].push(await measure(configurations[i]));
+  }
+  return runs.map((results) => {
+    const sorted = [...results].sort((a, b) => a.episodesPerMin - b.episodesPerMin);
+    return { ...sorted[Math.floor(sorted.length / 2)], repeatsEpisodesPerMin: results.map((r) => Math.round(r.episodesPerMin)) };
+  });
+}
+
+function summary(result: ThroughputResult & { repeatsEpisodesPerMin?: number[] }) {
+  return {
+    episodesPerMin: Math.round(result.episodesPerMin),
+    ...(result.repeatsEpisodesPerMin ? { repeatsEpisodesPerMin: result.repeatsEpisodesPerMin } : {}),
+    envStepsPerSec: Math.round(result.envStepsPerSec),
+    backend: result.backend,
+    device: result.device,
+    envs: result.envs,
+    episodes: result.episodes,
+    seconds: Number(result.seconds.toFixed(1)),
+  };
+}
+
+export interface CompareOptions {
+  /** Measured seconds per run (after a warm-up of min(5, seconds/5) s). */
+  seconds: number;
+  /** Runs per configuration, interleaved; the median is reported (default 3). */
+  repeats?: number;
+  seed: number;
+  /** Also measure each optimization flag alone (added to original) and left out (removed from optimized). */
+  ablate: boolean;
+  algorithm?: RlConfig['algorithm'];
+  cache?: AutoCache;
+}
+
+/** Original vs optimized on the same seed and budget, optionally with a per-flag ablation. */
+export async function compareRl(options: CompareOptions): Promise<Record<string, unknown>> {
+  const cache = options.cache ?? fileAutoCache();
+  const warmupSeconds = Math.min(5, options.seconds / 5);
+  const algorithm = options.algorithm ?? 'reinforce';
+  const repeats = options.repeats ?? 3;
+  const configurations: { label: string; mode: TrainingMode; overrides: Partial<RlConfig> }[] = [
+    { label: 'original', mode: 'original', overrides: {} },
+    { label: 'optimized', mode: 'optimized', overrides: {} },
+  ];
+  if (options.ablate) {
+    for (const flag of flagNames) {
+      configurations.push({ label: `${flag} alone`, mode: 'original', overrides: { [flag]: true } as Partial<OptimizationFlags> });
+      configurations.push({ label: `${flag} left out`, mode: 'optimized', overrides: { [flag]: false } as Partial<OptimizationFlags> });
+    }
+  }
+  const results = await medianRuns(configurations, repeats, (configuration) => {
+    log(`compare: ${configuration.label} (${options.seconds} s)`);
+    return measureThroughput({ mode: configuration.mode, seed: options.seed, overrides: { algorithm, ...configuration.overrides }, warmupSeconds, seconds: options.seconds, cache });
+  });
+  const [original, optimized] = results;
+  const result: Record<string, unknown> = {
+    workload: `RL-std (${algorithm}, embedded dataset, T = 150)`,
+    seed: options.seed,
+    seconds: options.seconds,
+    repeats,
+    original: summary(original),
+    optimized: summary(optimized),
+    speedup: Number((optimized.episodesPerMin / original.episodesPerMin).toFixed(2)),
+  };
+  if (options.ablate) {
+    result.ablation = flagNames.map((flag, index) => {
+      const alone = results[2 + 2 * index];
+      const without = results[3 + 2 * index];
+      return {
+        flag,
+        alone: { ...summary(alone), speedupVsOriginal: Number((alone.episodesPerMin / original.episodesPerMin).toFixed(2)) },
+        without: { ...summary(without), slowdownVsOptimized: Number((optimized.episodesPerMin / without.episodesPerMin).toFixed(2)) },
+        ...(flag === 'fp16' ? { note: 'fp16 applies only on a GPU execution provider; on CPU the flag changes nothing' } : {}),
+      };
+    });
+  }
+  return result;
+}
+
+interface BenchConfiguration {
+  mode: TrainingMode;
+  overrides: Partial<RlConfig>;
+}
+
+const configurations: BenchConfiguration[] = [
+  { mode: 'original', overrides: {} },
+  { mode: 'optimized', overrides: { envs: 32, backend: 'auto' } },
+  { mode: 'optimized', overrides: { envs: 128, backend: 'auto' } },
+  { mode: 'optimized', overrides: { envs: 32, backend: 'onnx' } },
+  { mode: 'optimized', overrides: { envs: 32, backend: 'tfjs-wasm' } },
+  { mode: 'optimized', overrides: { envs: 32, backend: 'js' } },
+  { mode: 'original', overrides: { algorithm: 'ppo' } },
+  { mode: 'optimized', overrides: { envs: 32, backend: 'auto', algorithm: 'ppo' } },
+];
+
+export async function runRlBench(): Promise<Record<string, unknown>> {
+  const seconds = numberFromEnvironment('TRAINDECK_BENCH_SECONDS', 10);
+  const memoryMinutes = numberFromEnvironment('TRAINDECK_BENCH_MEMORY_MINUTES', 10);
+  const qualityMinutes = numberFromEnvironment('TRAINDECK_BENCH_QUALITY_MINUTES', 5);
+  const cache = fileAutoCache();
+  const repeats = numberFromEnvironment('TRAINDECK_BENCH_REPEATS', 3);
+  const entries: Record<string, unknown>[] = [];
+  const results = await medianRuns(configurations, repeats, (configuration) => {
+    log(`${configuration.mode} ${configuration.overrides.algorithm ?? 'reinforce'} envs=${configuration.overrides.envs ?? 1} backend=${configuration.overrides.backend ?? 'js'} (${seconds} s after warm-up)`);
+    return measureThroughput({ mode: configuration.mode, seed: 1, overrides: configuration.overrides, warmupSeconds: 3, seconds, cache });
+  });
+  results.forEach((result, index) => {
+    const configuration = configurations[index];
+    entries.push({ mode: configuration.mode, algorithm: result.algorithm, requestedBackend: configuration.overrides.backend ?? 'js', ...summary(result) });
+  });
+  const find = (mode: TrainingMode, envs: number, backend: string, algorithm = 'reinforce') =>
+    entries.find((e) => e.mode === mode && e.envs === envs && e.requestedBackend === backend && e.algorithm === algorithm)?.episodesPerMin as number | undefined;
+  const original = find('original', 1, 'js');
+  const optimized32 = find('optimized', 32, 'auto');
+  const optimized128 = find('optimized', 128, 'auto');
+
+  log(`memory: optimized envs=32 backend=auto for ${memoryMinutes} min`);
+  const memory = await measureThroughput({ mode: 'optimized', seed: 4, overrides: { backend: 'auto' }, warmupSeconds: 30, seconds: memoryMinutes * 60, cache });
+
+  const quality: Record<string, unknown>[] = [];
+  for (const seed of [1, 2, 3]) {
+    log(`learning quality: optimized REINFORCE seed ${seed} for ${qualityMinutes} min`);
+    const result = await measureThroughput({ mode: 'optimized', seed, overrides: { backend: 'auto' }, warmupSeconds: 0, seconds: qualityMinutes * 60, cache, evaluate: true });
+    const test = result.test!;
+    quality.push({
+      seed,
+      minutes: qualityMinutes,
+      episodes: result.episodes,
+      ...test,
+      beatsBuyAndHold: test.sharpeGreedy > test.sharpeBuyAndHold,
+      beatsRandom: test.sharpeGreedy > test.sharpeRandom,
+    });
+  }
+  const passing = quality.filter((q) => q.beatsBuyAndHold && q.beatsRandom).length;
+  return {
+    workload: 'RL-std: embedded dataset, features 60 + 60, T = 150, AsymmetricPolicyNetwork',
+    method: `each configuration: median of ${repeats} interleaved runs of ${seconds} s after a 3 s warm-up (${repeats * seconds} s measured in all)`,
+    configurations: entries,
+    targets: {
+      ...rlTargets,
+      originalMet: original !== undefined && original >= rlTargets.originalEpisodesPerMin,
+      optimized32Met: optimized32 !== undefined && optimized32 >= rlTargets.optimized32EpisodesPerMin,
+      optimized128Met: optimized128 !== undefined && optimized128 >= rlTargets.optimized128EpisodesPerMin,
+    },
+    memory: {
+      minutes: memoryMinutes,
+      episodesPerMin: Math.round(memory.episodesPerMin),
+      rssStartMB: Number(memory.rssStartMB.toFixed(1)),
+      rssEndMB: Number(memory.rssEndMB.toFixed(1)),
+      rssSlopeMBPerMin: Number(memory.rssSlopeMBPerMin.toFixed(3)),
+    },
+    learningQuality: {
+      criterion: 'test-split Sharpe of the greedy policy above buy-and-hold and random on the same span, for at least 2 of 3 seeds',
+      runs: quality,
+      seedsPassing: passing,
+      met: passing >= 2,
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// The one interface every compute backend implements: an acting forward pass (BatchNorm running
+// statistics, no dropout) and a learning pass (batch statistics, dropout) that returns the
+// gradient of the policy loss. Backends differ only in where the arithmetic runs.
+import { OBSERVATION_SIZE } from '../env/params.ts';
+import type { NetworkLayout, NetworkState } from '../rl/network.ts';
+
+export const backendNames = ['js', 'onnx', 'tfjs-node', 'tfjs-webgpu', 'tfjs-wasm'] as const;
+export type BackendName = (typeof backendNames)[number];
+/** A backend name, or `auto` to benchmark the available ones and take the fastest. */
+export type BackendChoice = BackendName | 'auto';
+
+/** Values per observation row, laid out as the envs write them: macro(60), micro(60), position, cash. */
+export const OBSERVATION_WIDTH = OBSERVATION_SIZE;
+
+/** Observations of `size` states, row-major, OBSERVATION_WIDTH values each (the env's layout, no copies). */
+export interface ObservationBatch {
+  size: number;
+  observations: Float32Array;
+}
+
+/** REINFORCE: loss = −mean(w·log π(a|s)) − β·mean(H), with w the normalised returns. */
+export interface ReinforceLoss {
+  kind: 'reinforce';
+  weights: Float32Array;
+  entropyCoefficient: number;
+}
+
+/** PPO: loss = −mean(min(r·A, clip(r, 1±ε)·A)) + c_v·mean((V − R)²) − β·mean(H), r = π/π_old. */
+export interface PpoLoss {
+  kind: 'ppo';
+  advantages: Float32Array;
+  oldLogProbs: Float32Array;
+  returns: Float32Array;
+  clipEpsilon: number;
+  valueCoefficient: number;
+  entropyCoefficient: number;
+}
+
+export type LossSpec = ReinforceLoss | PpoLoss;
+
+export interface LearnBatch extends ObservationBatch {
+  /** Taken actions, 0 HOLD, 1 BUY, 2 SELL. */
+  actions: Uint8Array;
+  /**
+   * Dropout keep-masks after each MacroNet block (size × width, 1 keep, 0 drop; kept values are
+   * scaled by 1/(1−p)), drawn by the trainer from its seeded generator so every backend applies
+   * the same masks. Undefined when dropout is 0.
+   */
+  dropoutMasks: Uint8Array[] | undefined;
+  loss: LossSpec;
+}
+
+export interface PolicyOutput {
+  /** size × 3 action probabilities. */
+  probabilities: Float32Array;
+  /** size state values (networks with a value head). */
+  values: Float32Array | undefined;
+}
+
+export interface LearnResult {
+  /** Gradient of the batch-mean loss, in the flat parameter layout. */
+  gradient: Float32Array;
+  /** Per-feature batch mean and biased variance of every BatchNorm layer (for running statistics). */
+  batchMean: Float32Array;
+  batchVariance: Float32Array;
+  /** size × 3 log-probabilities under the learning forward pass. */
+  logProbs: Float32Array;
+  /** size values under the learning forward pass (value head only). */
+  values: Float32Array | undefined;
+}
+
+export interface ComputeBackend {
+  readonly name: BackendName;
+  /** Where it runs, e.g. `cpu`, `cpu (wasm simd)`, `webgpu: llvmpipe`. */
+  readonly device: string;
+  readonly layout: NetworkLayout;
+  act(state: NetworkState, batch: ObservationBatch): Promise<PolicyOutput>;
+  learn(state: NetworkState, batch: LearnBatch): Promise<LearnResult>;
+  dispose(): Promise<void>;
+}
+
+export interface BackendOptions {
+  layout: NetworkLayout;
+  /** Float16 arithmetic where a GPU execution provider supports it; refused on CPU. */
+  fp16?: boolean;
+  /** Intra-op threads for native backends (0 = the runtime's default). */
+  threads?: number;
+}
+
+export interface BackendAvailability {
+  name: BackendName;
+  available: boolean;
+  /** Device it would run on when available. */
+  device?: string;
+  /** Why it cannot be used, in words a user can act on. */
+  reason?: string;
+  /** Whether float16 is supported on its device. */
+  fp16?: boolean;
+}
+
+/** What each backend file exports; the registry imports it only when the backend is asked for. */
+export interface BackendModule {
+  probe(): Promise<BackendAvailability>;
+  create(options: BackendOptions): Promise<ComputeBackend>;
+}

@@ -1,0 +1,75 @@
+// Which compute backends a run uses: the js reference when backend choice is off (original mode),
+// else the named backend or `auto` (the fastest for acting and for learning, measured once per
+// machine). Evaluation always uses the fastest acting backend available, so that a baseline run
+// does not spend seconds evaluating on the reference backend.
+import { chooseAutoBackends, type AutoCache, type AutoChoice } from '../compute/auto.ts';
+import { createBackend, probeBackend } from '../compute/registry.ts';
+import type { BackendName, ComputeBackend } from '../compute/types.ts';
+import { effectiveEnvs, type RlConfig } from './config.ts';
+import type { NetworkLayout } from './network.ts';
+
+export interface RunBackends {
+  acting: ComputeBackend;
+  learning: ComputeBackend;
+  evaluation: ComputeBackend;
+  /** The auto benchmark behind the choice, when `auto` was used. */
+  auto: AutoChoice | undefined;
+  /** Whether float16 is actually in use, and why not when asked for but unavailable. */
+  fp16: boolean;
+  fp16Note: string | undefined;
+}
+
+/** Rows per learning call: a rollout (REINFORCE) or a minibatch (PPO). */
+export function learningBatchSize(config: RlConfig): number {
+  const rollout = effectiveEnvs(config) * config.horizon;
+  return config.algorithm === 'ppo' ? Math.ceil(rollout / config.minibatches) : rollout;
+}
+
+export async function selectBackends(config: RlConfig, layout: NetworkLayout, cache: AutoCache | undefined, now: () => number): Promise<RunBackends> {
+  const threads = config.threads;
+  let actingName: BackendName = 'js';
+  let learningName: BackendName = 'js';
+  let auto: AutoChoice | undefined;
+  if (config.backendChoice) {
+    if (config.backend === 'auto') {
+      auto = await chooseAutoBackends({
+        layout, actingBatch: config.batchedActing ? effectiveEnvs(config) : 1, learningBatch: learningBatchSize(config), cache, now,
+      });
+      actingName = auto.acting;
+      learningName = auto.learning;
+    } else {
+      actingName = config.backend;
+      learningName = config.backend;
+    }
+  }
+  let fp16 = false;
+  let fp16Note: string | undefined;
+  if (config.fp16 && config.backendChoice) {
+    const availability = await probeBackend(actingName);
+    if (availability.fp16) fp16 = true;
+    else fp16Note = `fp16 off: ${actingName} runs on ${availability.device ?? 'an unknown device'}, which has no float16 path`;
+  }
+  const created = new Map<string, ComputeBackend>();
+  const get = async (name: BackendName, half: boolean) => {
+    const key = `${name}:${half}`;
+    let backend = created.get(key);
+    if (!backend) {
+      backend = await createBackend(name, { layout, fp16: half, threads });
+      created.set(key, backend);
+    }
+    return backend;
+  };
+  const acting = await get(actingName, fp16);
+  const learning = await get(learningName, false);
+  let evaluation = acting;
+  if (acting.name === 'js') {
+    const onnx = await probeBackend('onnx');
+    if (onnx.available) evaluation = await get('onnx', false);
+  }
+  return { acting, learning, evaluation, auto, fp16, fp16Note };
+}
+
+export async function disposeBackends(backends: RunBackends): Promise<void> {
+  const unique = new Set([backends.acting, backends.learning, backends.evaluation]);
+  for (const backend of unique) await backend.dispose();
+}

@@ -1,0 +1,107 @@
+// Rollout storage and the per-batch pieces both modes share: dropout masks drawn from the seeded
+// generator, action sampling, and the observation batch a backend learns from.
+import { OBSERVATION_WIDTH, type ObservationBatch } from '../compute/types.ts';
+import type { Random } from '../random.ts';
+import { ACTIONS, type NetworkLayout } from './network.ts';
+
+/**
+ * Dropout keep-masks for `size` rows of every MacroNet block: 0 with probability p, else 1.
+ * An optimized learning batch needs ~2.3 M of them, so each block's mask comes from a local
+ * xorshift128 generator seeded with four words of the (checkpointed) dropout stream, and each
+ * 32-bit draw gives two 16-bit uniforms (p is resolved to 1/65536).
+ */
+export function drawDropoutMasks(layout: NetworkLayout, size: number, random: Random): Uint8Array[] | undefined {
+  const p = layout.spec.dropout;
+  if (p <= 0) return undefined;
+  const threshold = Math.round(p * 65536);
+  return layout.macro.map((layer) => {
+    const mask = new Uint8Array(size * layer.outputs);
+    let a = random.nextUint32() | 0;
+    let b = random.nextUint32() | 0;
+    let c = random.nextUint32() | 0;
+    let d = random.nextUint32() | 1; // never all zero
+    for (let i = 0; i < mask.length; i += 2) {
+      const t = a ^ (a << 11);
+      a = b;
+      b = c;
+      c = d;
+      d = d ^ (d >>> 19) ^ (t ^ (t >>> 8));
+      mask[i] = (d & 0xffff) < threshold ? 0 : 1;
+      if (i + 1 < mask.length) mask[i + 1] = d >>> 16 < threshold ? 0 : 1;
+    }
+    return mask;
+  });
+}
+
+/** Draws an action from probabilities (row `row` of a size × 3 array) with one uniform. */
+export function sampleAction(probabilities: Float32Array, row: number, random: Random): number {
+  const base = row * ACTIONS;
+  let threshold = random.nextFloat() * (probabilities[base] + probabilities[base + 1] + probabilities[base + 2]);
+  for (let action = 0; action < ACTIONS - 1; action++) {
+    threshold -= probabilities[base + action];
+    if (threshold < 0) return action;
+  }
+  return ACTIONS - 1;
+}
+
+/** Most probable action of a row (ties to the lower index: HOLD before BUY before SELL). */
+export function greedyAction(probabilities: Float32Array, row: number): number {
+  const base = row * ACTIONS;
+  let best = 0;
+  for (let action = 1; action < ACTIONS; action++) if (probabilities[base + action] > probabilities[base + best]) best = action;
+  return best;
+}
+
+/** Observations, actions and rewards of one rollout of `envs` envs × `horizon` steps, time-major (row = t·N + env). */
+export class RolloutBuffer implements ObservationBatch {
+  readonly envs: number;
+  readonly horizon: number;
+  readonly size: number;
+  /** size × 122 observations in the env's layout. */
+  readonly observations: Float32Array;
+  readonly actions: Uint8Array;
+  readonly rewards: Float32Array;
+  /** 1 while the row's episode is running; 0 after an early end (bankruptcy), excluded from learning. */
+  readonly alive: Uint8Array;
+  /** Probability of the taken action under the acting policy (PPO's π_old). */
+  readonly actionProbabilities: Float32Array;
+  /** Value estimates while acting (PPO). */
+  readonly values: Float32Array;
+
+  constructor(envs: number, horizon: number) {
+    this.envs = envs;
+    this.horizon = horizon;
+    this.size = envs * horizon;
+    this.observations = new Float32Array(this.size * OBSERVATION_WIDTH);
+    this.actions = new Uint8Array(this.size);
+    this.rewards = new Float32Array(this.size);
+    this.alive = new Uint8Array(this.size);
+    this.actionProbabilities = new Float32Array(this.size);
+    this.values = new Float32Array(this.size);
+  }
+
+  /** Rows [start, start + count) as an observation batch (a view, no copy). */
+  rows(start: number, count: number): ObservationBatch {
+    return { size: count, observations: this.observations.subarray(start * OBSERVATION_WIDTH, (start + count) * OBSERVATION_WIDTH) };
+  }
+
+  /** Indices of the rows to learn from, or undefined when every row is alive (the usual case). */
+  aliveRows(): Int32Array | undefined {
+    let alive = 0;
+    for (let row = 0; row < this.size; row++) alive += this.alive[row];
+    if (alive === this.size) return undefined;
+    const rows = new Int32Array(alive);
+    for (let row = 0, k = 0; row < this.size; row++) if (this.alive[row]) rows[k++] = row;
+    return rows;
+  }
+}
+
+/** Gathers the given rows into a new compact batch (PPO minibatches, dead rows left out). */
+export function gatherRows(source: ObservationBatch, indices: Int32Array): ObservationBatch {
+  const observations = new Float32Array(indices.length * OBSERVATION_WIDTH);
+  for (let k = 0; k < indices.length; k++) {
+    const row = indices[k];
+    observations.set(source.observations.subarray(row * OBSERVATION_WIDTH, (row + 1) * OBSERVATION_WIDTH), k * OBSERVATION_WIDTH);
+  }
+  return { size: indices.length, observations };
+}

@@ -1,0 +1,187 @@
+// The RL trainer entry (TrainerEntry): reads and validates the settings, builds the network,
+// backends and envs, resumes from a checkpoint when there is one, then loops rollout → learning
+// until the budget or a stop, streaming metrics, evaluations and checkpoints to the host.
+import type { MetricSample } from '../../shared/metrics.ts';
+import type { AutoCache } from '../compute/auto.ts';
+import { createEnvParams, DEFAULT_ENV_PARAMS, type EnvParams } from '../env/params.ts';
+import type { MarketData } from '../features/market-data.ts';
+import { ThroughputMeter } from '../metrics/throughput.ts';
+import { Random } from '../random.ts';
+import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
+import { disposeBackends, selectBackends, type RunBackends } from './backends.ts';
+import { flagNames, parseRlConfig, type RlConfig } from './config.ts';
+import { evaluateSplits, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
+import { describeNetwork } from './network.ts';
+import { layoutFor, RlTraining } from './training.ts';
+
+/** What the worker loads for an RL run. */
+export interface RlResources {
+  /** The run's dataset with features and splits (the embedded default unless the run names another). */
+  market: MarketData;
+  /** Env parameters (fees, slippage, trade penalty, ...); defaults to DEFAULT_ENV_PARAMS. `options.env` overrides them. */
+  envParams?: EnvParams;
+  /** Per-machine cache of the `auto` backend benchmark (a small JSON the worker keeps in its data directory). */
+  autoBackendCache?: AutoCache;
+}
+
+/** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
+const METRIC_INTERVAL_MS = 500;
+
+function envParamsFor(resources: RlResources, options: Record<string, unknown>): EnvParams {
+  const overrides = options.env;
+  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))) {
+    throw new RangeError(`options.env must be an object of env parameters, got ${JSON.stringify(overrides)}`);
+  }
+  return createEnvParams({ ...(resources.envParams ?? DEFAULT_ENV_PARAMS), ...(overrides as Partial<EnvParams> | undefined) });
+}
+
+export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
+  const run = context.config;
+  const config = parseRlConfig(run.mode, run.options);
+  const envParams = envParamsFor(context.resources, run.options);
+  const layout = layoutFor(config);
+  context.reporter.progress(0, describeNetwork(layout));
+  const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now);
+  try {
+    return await trainLoop(context, config, envParams, backends);
+  } finally {
+    await disposeBackends(backends);
+  }
+};
+
+async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConfig, envParams: EnvParams, backends: RunBackends) {
+  const { reporter, resources } = context;
+  const run = context.config;
+  const market = resources.market;
+  const device = backends.acting === backends.learning ? backends.acting.device : `acting ${backends.acting.device}; learning ${backends.learning.device}`;
+  const backendLabel = backends.acting === backends.learning ? backends.acting.name : `${backends.acting.name}+${backends.learning.name}`;
+  reporter.device(backendLabel, device);
+  const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning);
+  const saved = await context.checkpoints.load();
+  if (saved) training.restore(saved);
+
+  const startedAt = context.now();
+  const priorMs = training.counters.elapsedMs;
+  const elapsed = () => priorMs + (context.now() - startedAt);
+  const episodesMeter = new ThroughputMeter();
+  const stepsMeter = new ThroughputMeter();
+  episodesMeter.start(startedAt);
+  stepsMeter.start(startedAt);
+  const startEpisodes = training.counters.episodes;
+  const randomSeed = Random.derive(run.seed, 1000).nextUint32();
+  let lastMetrics = startedAt;
+  let returnsSum = 0;
+  let returnsCount = 0;
+  let lossSum = 0;
+  let entropySum = 0;
+  let lossCount = 0;
+  let lastEvaluation: SplitEvaluation[] | undefined;
+
+  const budget = run.budget;
+  const budgetFraction = () => Math.min(1, Math.max(
+    budget.seconds ? elapsed() / (budget.seconds * 1000) : 0,
+    budget.episodes ? training.counters.episodes / budget.episodes : 0,
+  ));
+  const evaluate = async () => {
+    lastEvaluation = await evaluateSplits({
+      market, params: envParams, backend: backends.evaluation, state: training.state, splits: ['validation', 'test'],
+      segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed,
+    });
+    for (const split of lastEvaluation) reporter.evaluation(toEvaluationReport(split, training.counters.updates, elapsed()));
+  };
+  const flushMetrics = (now: number) => {
+    const at = { elapsedMs: elapsed(), step: training.counters.episodes };
+    const samples: MetricSample[] = [
+      { name: 'episodesPerMin', value: episodesMeter.perMinute(now), ...at },
+      { name: 'envStepsPerSec', value: stepsMeter.perMinute(now) / 60, ...at },
+      { name: 'episodes', value: training.counters.episodes, ...at },
+    ];
+    if (returnsCount > 0) samples.push({ name: 'meanEpisodeReturnPct', value: returnsSum / returnsCount, ...at });
+    if (lossCount > 0 && Number.isFinite(lossSum) && Number.isFinite(entropySum)) {
+      samples.push({ name: 'loss', value: lossSum / lossCount, ...at }, { name: 'entropy', value: entropySum / lossCount, ...at });
+    }
+    reporter.metrics(samples);
+    returnsSum = returnsCount = lossSum = entropySum = lossCount = 0;
+    lastMetrics = now;
+  };
+
+  let stopped = false;
+  while (budgetFraction() < 1) {
+    if (context.stopRequested()) {
+      stopped = true;
+      break;
+    }
+    const updatesBefore = training.counters.updates;
+    const report = await training.iterate();
+    const now = context.now();
+    episodesMeter.record(now, report.episodes);
+    stepsMeter.record(now, report.envSteps);
+    for (const value of report.episodeReturnsPct) returnsSum += value;
+    returnsCount += report.episodeReturnsPct.length;
+    lossSum += report.terms.loss;
+    entropySum += report.terms.entropy;
+    lossCount++;
+    if (now - lastMetrics >= METRIC_INTERVAL_MS) {
+      flushMetrics(now);
+      reporter.progress(budgetFraction(), `${training.counters.episodes.toLocaleString('en-US')} episodes, ${training.counters.updates} updates`);
+    }
+    const crossed = (every: number) => every > 0 && Math.floor(training.counters.updates / every) > Math.floor(updatesBefore / every);
+    if (crossed(config.evaluationEvery)) await evaluate();
+    if (crossed(config.checkpointEvery)) await context.checkpoints.save(training.saveCheckpoint(elapsed()));
+    await context.yieldToHost();
+  }
+  flushMetrics(context.now());
+  // stop and budget end both save, so the run can be resumed or extended
+  await context.checkpoints.save(training.saveCheckpoint(elapsed()));
+  await evaluate();
+  reporter.progress(stopped ? budgetFraction() : 1, stopped ? 'stopped' : 'completed');
+
+  const seconds = elapsed() / 1000;
+  const episodes = training.counters.episodes;
+  const test = lastEvaluation?.find((split) => split.split === 'test');
+  const extra: Record<string, number | string | boolean | null> = {
+    algorithm: config.algorithm,
+    parameters: layout(config),
+    updates: training.counters.updates,
+    envSteps: training.counters.envSteps,
+    envs: training.envs,
+    actingBackend: backends.acting.name,
+    learningBackend: backends.learning.name,
+    device,
+    fp16: backends.fp16,
+    fp16Note: backends.fp16Note ?? null,
+    episodesThisSession: episodes - startEpisodes,
+  };
+  if (backends.auto) {
+    const auto = backends.auto;
+    extra.autoCached = auto.cached;
+    extra.autoMeasuredAt = auto.measuredAt;
+    extra.autoTimings = auto.measurements
+      .map((m) => (m.actMs === null ? `${m.backend}: unavailable` : `${m.backend}: act ${m.actMs.toFixed(3)} ms @${auto.actingBatch}, learn ${m.learnMs?.toFixed(1)} ms @${auto.learningBatch}`))
+      .join('; ');
+  }
+  for (const flag of flagNames) extra[flag] = config[flag];
+  if (test) {
+    extra.testSharpeGreedy = test.metrics['policy (greedy)'].sharpe;
+    extra.testSharpeSampled = test.metrics['policy (sampled)'].sharpe;
+    extra.testSharpeBuyAndHold = test.metrics['buy-and-hold'].sharpe;
+    extra.testSharpeRandom = test.metrics.random.sharpe;
+    extra.testReturnPctGreedy = test.metrics['policy (greedy)'].totalReturn * 100;
+    extra.testMaxDrawdownPctGreedy = test.metrics['policy (greedy)'].maxDrawdown * 100;
+    extra.testTradesGreedy = test.metrics['policy (greedy)'].trades;
+  }
+  return {
+    stopped,
+    summary: {
+      seconds,
+      episodes,
+      episodesPerMin: seconds > 0 ? ((episodes - startEpisodes) / (context.now() - startedAt)) * 60_000 : 0,
+      ...(test ? { finalEquity: test.metrics['policy (greedy)'].finalEquity } : {}),
+      extra,
+    },
+  };
+}
+
+function layout(config: RlConfig): number {
+  return layoutFor(config).parameterCount;
+}

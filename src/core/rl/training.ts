@@ -1,0 +1,184 @@
+// One RL training run's state and its loop body: collect a rollout (original or optimized path, per
+// the flags), learn from it (REINFORCE or PPO), and count. Also saves and restores all of it as a
+// checkpoint so a resumed run continues exactly: weights, BatchNorm statistics, Adam moments, any
+// pending accumulated gradient, and the state of every random stream.
+import type { ComputeBackend } from '../compute/types.ts';
+import type { LossTerms } from '../compute/loss.ts';
+import { Random, type RandomState } from '../random.ts';
+import { Adam } from './adam.ts';
+import { RolloutBuffer } from './batch.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
+import { effectiveAccumulation, effectiveEnvs, type RlConfig } from './config.ts';
+import { initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
+import { ppoUpdate } from './ppo.ts';
+import { reinforceStep } from './reinforce.ts';
+import { collectScalarEpisode, collectVectorRollout } from './rollout.ts';
+import { createEnvParams, type EnvMarket, type EnvParams } from '../env/params.ts';
+import { ScalarTradingEnv } from '../env/scalar.ts';
+import { VectorTradingEnv } from '../env/vector.ts';
+import type { BarRange } from '../features/splits.ts';
+
+/** Independent random streams, each derived from the run seed, so one consumer never shifts another. */
+export const randomStreams = ['init', 'env', 'action', 'dropout', 'shuffle', 'evaluation'] as const;
+export type RandomStream = (typeof randomStreams)[number];
+
+/** What the training envs run on: market data, the bar range to sample episodes from (the train split) and env parameters. */
+export interface TrainingData {
+  market: EnvMarket;
+  range: BarRange;
+  /** Env parameters; episodeLength is replaced by the config's horizon. */
+  params: EnvParams;
+}
+
+export interface TrainingCounters {
+  episodes: number;
+  rollouts: number;
+  /** Optimizer steps. */
+  updates: number;
+  envSteps: number;
+  /** Training milliseconds before this process (from the checkpoint a run resumed). */
+  elapsedMs: number;
+}
+
+export interface IterationReport {
+  episodes: number;
+  envSteps: number;
+  episodeReturnsPct: number[];
+  terms: LossTerms;
+  /** Optimizer steps taken in this iteration. */
+  updates: number;
+}
+
+interface CheckpointHeader {
+  format: 'traindeck-rl';
+  seed: number;
+  config: RlConfig;
+  counters: TrainingCounters;
+  random: Record<RandomStream, RandomState>;
+  adamStep: number;
+  accumulatedCount: number;
+  stateVersion: number;
+}
+
+export function layoutFor(config: RlConfig): NetworkLayout {
+  return networkLayout({ valueHead: config.algorithm === 'ppo', dropout: config.dropout });
+}
+
+export class RlTraining {
+  readonly config: RlConfig;
+  readonly seed: number;
+  readonly layout: NetworkLayout;
+  readonly state: NetworkState;
+  readonly adam: Adam;
+  readonly random: Record<RandomStream, Random>;
+  readonly counters: TrainingCounters = { episodes: 0, rollouts: 0, updates: 0, envSteps: 0, elapsedMs: 0 };
+  readonly envs: number;
+  private readonly acting: ComputeBackend;
+  private readonly learning: ComputeBackend;
+  private readonly buffer: RolloutBuffer;
+  private readonly scalarEnv: ScalarTradingEnv | undefined;
+  private readonly vectorEnv: VectorTradingEnv | undefined;
+
+  constructor(config: RlConfig, seed: number, data: TrainingData, acting: ComputeBackend, learning: ComputeBackend) {
+    this.config = config;
+    this.seed = seed;
+    this.layout = layoutFor(config);
+    this.random = Object.fromEntries(randomStreams.map((name, stream) => [name, Random.derive(seed, stream)])) as Record<RandomStream, Random>;
+    this.state = initializeNetwork(this.layout, this.random.init);
+    this.adam = new Adam(this.layout.parameterCount, { learningRate: config.learningRate, gradientClip: config.gradientClip });
+    this.acting = acting;
+    this.learning = learning;
+    this.envs = effectiveEnvs(config);
+    this.buffer = new RolloutBuffer(this.envs, config.horizon);
+    // the env stream draws episode starts; the envs keep a reference, so checkpoints capture it here
+    const params = createEnvParams({ ...data.params, episodeLength: config.horizon });
+    if (config.vectorizedEnvs) this.vectorEnv = new VectorTradingEnv(data.market, data.range, this.random.env, { count: this.envs, autoReset: false }, params);
+    else this.scalarEnv = new ScalarTradingEnv(data.market, data.range, this.random.env, params);
+  }
+
+  /** One rollout of every env and the learning that follows it. */
+  async iterate(): Promise<IterationReport> {
+    const config = this.config;
+    const episodeReturnsPct = this.vectorEnv
+      ? await collectVectorRollout(this.vectorEnv, this.acting, this.state, this.buffer, this.random.action, config.batchedActing)
+      : await collectScalarEpisode(this.scalarEnv!, this.acting, this.state, this.buffer, this.random.action);
+    let terms: LossTerms;
+    let updates: number;
+    if (config.algorithm === 'reinforce') {
+      const result = await reinforceStep(this.layout, this.learning, this.state, this.adam, this.buffer, this.random.dropout, {
+        gamma: config.gamma,
+        entropyCoefficient: config.entropyCoefficient,
+        batchNormMomentum: config.batchNormMomentum,
+        accumulation: effectiveAccumulation(config),
+        vectorizedReturns: config.vectorizedReturns,
+      });
+      terms = result.terms;
+      updates = result.updated ? 1 : 0;
+    } else {
+      const result = await ppoUpdate(this.layout, this.learning, this.state, this.adam, this.buffer, this.random.shuffle, this.random.dropout, {
+        gamma: config.gamma,
+        gaeLambda: config.gaeLambda,
+        clipEpsilon: config.clipEpsilon,
+        valueCoefficient: config.valueCoefficient,
+        entropyCoefficient: config.entropyCoefficient,
+        epochs: config.epochs,
+        minibatches: config.minibatches,
+        batchNormMomentum: config.batchNormMomentum,
+        vectorizedReturns: config.vectorizedReturns,
+      });
+      terms = result.terms;
+      updates = result.updates;
+    }
+    const envSteps = this.buffer.size;
+    this.counters.episodes += this.envs;
+    this.counters.rollouts++;
+    this.counters.updates += updates;
+    this.counters.envSteps += envSteps;
+    return { episodes: this.envs, envSteps, episodeReturnsPct, terms, updates };
+  }
+
+  /** Everything needed to continue exactly; taken between iterations. */
+  saveCheckpoint(elapsedMs: number): Uint8Array {
+    const header: CheckpointHeader = {
+      format: 'traindeck-rl',
+      seed: this.seed,
+      config: this.config,
+      counters: { ...this.counters, elapsedMs },
+      random: Object.fromEntries(randomStreams.map((name) => [name, this.random[name].getState()])) as Record<RandomStream, RandomState>,
+      adamStep: this.adam.step,
+      accumulatedCount: this.adam.accumulatedCount,
+      stateVersion: this.state.version,
+    };
+    return encodeCheckpoint(header, {
+      parameters: this.state.parameters,
+      runningMean: this.state.runningMean,
+      runningVariance: this.state.runningVariance,
+      adamM: this.adam.m,
+      adamV: this.adam.v,
+      accumulated: this.adam.accumulated,
+    });
+  }
+
+  /** Restores a checkpoint of a run with the same algorithm and network (settings such as the budget may differ). */
+  restore(bytes: Uint8Array): void {
+    const { header, arrays } = decodeCheckpoint<CheckpointHeader>(bytes);
+    if (header.format !== 'traindeck-rl') throw new Error(`checkpoint format ${String(header.format)} is not an RL checkpoint`);
+    if (header.config.algorithm !== this.config.algorithm) throw new Error(`checkpoint is for algorithm ${header.config.algorithm}, the run uses ${this.config.algorithm}`);
+    const copy = (name: string, target: Float32Array | Float64Array) => {
+      const source = arrays.get(name);
+      if (!source || source.length !== target.length) throw new Error(`checkpoint array ${name} has ${source?.length ?? 0} values, expected ${target.length}`);
+      target.set(source);
+    };
+    copy('parameters', this.state.parameters);
+    copy('runningMean', this.state.runningMean);
+    copy('runningVariance', this.state.runningVariance);
+    copy('adamM', this.adam.m);
+    copy('adamV', this.adam.v);
+    copy('accumulated', this.adam.accumulated);
+    this.adam.step = header.adamStep;
+    this.adam.accumulatedCount = header.accumulatedCount;
+    this.state.version = header.stateVersion + 1;
+    for (const name of randomStreams) this.random[name].setState(header.random[name]);
+    Object.assign(this.counters, header.counters);
+  }
+}

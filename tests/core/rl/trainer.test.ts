@@ -1,0 +1,76 @@
+// The RL trainer entry end to end on a small synthetic market: metrics, evaluations, checkpoints on
+// stop and at the end, resume from a checkpoint, and settings errors that name the bad key.
+import { describe, expect, it } from 'vitest';
+import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics.ts';
+import type { RunConfig } from '../../../src/shared/run.ts';
+import type { TrainerRunContext } from '../../../src/core/trainer.ts';
+import { rlTrainer, type RlResources } from '../../../src/core/rl/trainer.ts';
+import { syntheticMarket } from './market-fixture.ts';
+
+function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: number; checkpoint?: Uint8Array } = {}) {
+  const metrics: MetricSample[] = [];
+  const evaluations: EvaluationReport[] = [];
+  const messages: string[] = [];
+  const saved: Uint8Array[] = [];
+  const devices: string[] = [];
+  let yields = 0;
+  const context: TrainerRunContext<RlResources> = {
+    config: { trainer: 'rl', mode: 'original', seed: 3, budget: { episodes: 12 }, dataset: 'default', options: {}, ...config } as RunConfig,
+    reporter: {
+      metrics: (samples) => metrics.push(...samples),
+      evaluation: (report) => evaluations.push(report),
+      progress: (_fraction, message) => { if (message) messages.push(message); },
+      device: (backend, device) => devices.push(`${backend} on ${device}`),
+    },
+    stopRequested: () => options.stopAfterMetrics !== undefined && yields >= options.stopAfterMetrics,
+    yieldToHost: async () => { yields++; },
+    now: () => performance.now(),
+    checkpoints: { save: async (bytes) => { saved.push(bytes); }, load: async () => options.checkpoint },
+    resources: { market: syntheticMarket(9, 1200) },
+  };
+  return { context, metrics, evaluations, messages, saved, devices };
+}
+
+describe('rlTrainer', () => {
+  it('trains to its episode budget in original mode and reports what it measured', async () => {
+    const run = makeContext({ options: { horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
+    const outcome = await rlTrainer(run.context);
+    expect(outcome.stopped).toBe(false);
+    expect(outcome.summary.episodes).toBe(12);
+    expect(outcome.summary.extra.parameters).toBe(82_595);
+    expect(outcome.summary.extra.actingBackend).toBe('js');
+    expect(run.messages[0]).toMatch(/82,595 parameters/);
+    expect(run.devices[0]).toMatch(/^js on cpu/);
+    const names = new Set(run.metrics.map((sample) => sample.name));
+    for (const name of ['episodesPerMin', 'envStepsPerSec', 'loss', 'entropy', 'meanEpisodeReturnPct']) expect(names.has(name), name).toBe(true);
+    expect(run.metrics.every((sample) => Number.isFinite(sample.value))).toBe(true);
+    // every 5 updates, then at the end: validation and test each time
+    const splits = run.evaluations.map((report) => report.split);
+    expect(splits.filter((split) => split === 'test').length).toBe(3);
+    expect(splits.filter((split) => split === 'validation').length).toBe(3);
+    const last = run.evaluations[run.evaluations.length - 1];
+    expect(last.curves.map((curve) => curve.policy)).toEqual(['policy (greedy)', 'policy (sampled)', 'buy-and-hold', 'random']);
+    expect(last.stats[0].finalEquity).toBeCloseTo(last.curves[0].equity[last.curves[0].equity.length - 1], 6);
+    expect(typeof outcome.summary.extra.testSharpeGreedy).toBe('number');
+    expect(run.saved.length).toBe(1);
+  });
+
+  it('stops on request, saves, and a resumed run continues from the checkpoint', async () => {
+    const options = { horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
+    const first = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { stopAfterMetrics: 3 });
+    const stopped = await rlTrainer(first.context);
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.summary.episodes).toBe(12);
+    expect(first.saved.length).toBe(1);
+    const resumed = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { checkpoint: first.saved[0] });
+    const outcome = await resumed.context.checkpoints.load().then(() => rlTrainer(resumed.context));
+    expect(outcome.stopped).toBe(false);
+    expect(outcome.summary.episodes).toBe(40);
+    expect(outcome.summary.extra.episodesThisSession).toBe(28);
+  });
+
+  it('names a bad setting', async () => {
+    await expect(rlTrainer(makeContext({ options: { gamma: 2 } }).context)).rejects.toThrow('options.gamma must be in 0..1, got 2');
+    await expect(rlTrainer(makeContext({ options: { env: { takerFee: 5 } } }).context)).rejects.toThrow(/takerFee/);
+  });
+});
