@@ -7,7 +7,8 @@ import vue from '@vitejs/plugin-vue';
 export default defineConfig({
   main: {
     build: {
-      externalizeDeps: true,
+      // Optional dependencies are not externalized by default; tfjs-node may be absent (it then reports itself unavailable).
+      externalizeDeps: { include: ['@tensorflow/tfjs-node'] },
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
