@@ -2,7 +2,7 @@
 // curve downsampled for transport, with the portfolio metrics every view and the CLI show.
 import type { EvaluationReport, PortfolioStats } from '../../shared/metrics.ts';
 import type { SplitName } from '../features/splits.ts';
-import { computePortfolioMetrics } from '../metrics/portfolio.ts';
+import { computePortfolioMetrics, type PortfolioMetrics } from '../metrics/portfolio.ts';
 import type { EquityCurve } from './evaluate.ts';
 
 /** Points per curve sent to the window (the metrics use every point). */
@@ -15,7 +15,11 @@ export interface NamedCurve {
 }
 
 export function portfolioStats(policy: string, curve: EquityCurve, barIntervalMs: number): PortfolioStats {
-  const metrics = computePortfolioMetrics(curve.equity, curve.positions, barIntervalMs);
+  return statsFromMetrics(policy, computePortfolioMetrics(curve.equity, curve.positions, barIntervalMs));
+}
+
+/** Portfolio metrics in the units the window shows (percentages, not fractions). */
+export function statsFromMetrics(policy: string, metrics: PortfolioMetrics): PortfolioStats {
   return {
     policy,
     finalEquity: metrics.finalEquity,

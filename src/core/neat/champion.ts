@@ -2,7 +2,7 @@
 // test) as one episode; the equity curve, buy-and-hold beside it, and both portfolio statistics go
 // to the host as an EvaluationReport, like the RL trainer's. Also the champion export (JSON and a
 // drawable graph per network) the host can offer from a checkpoint.
-import type { EvaluationReport, PortfolioStats } from '../../shared/metrics.ts';
+import type { EvaluationReport } from '../../shared/metrics.ts';
 import { stepConstants } from '../env/scalar.ts';
 import type { EnvParams } from '../env/params.ts';
 import type { MarketData } from '../features/market-data.ts';
@@ -15,6 +15,7 @@ import { genomeToGraph, genomeToJson, type GenomeGraph, type GenomeJson } from '
 import { decodeCheckpoint } from './checkpoint.ts';
 import { NeatRun, type BarSpan, type FeatureShape } from './run.ts';
 import type { TradingEvaluator } from './trading-evaluator.ts';
+import { downsampleCurve, statsFromMetrics } from '../env/evaluation-report.ts';
 
 /** The networks that trade together: one single-population genome, or a macro and a micro genome. */
 export interface Champion {
@@ -30,26 +31,7 @@ export function currentChampion(run: NeatRun): Champion {
   return champion;
 }
 
-/** At most `points` values, evenly spaced, always keeping the first and the last. */
-export function downsample(values: ArrayLike<number>, points = 1024): number[] {
-  if (values.length <= points) return Array.from(values);
-  const result: number[] = [];
-  const stride = (values.length - 1) / (points - 1);
-  for (let i = 0; i < points; i++) result.push(values[Math.round(i * stride)]);
-  return result;
-}
 
-function toStats(policy: string, metrics: PortfolioMetrics): PortfolioStats {
-  return {
-    policy,
-    finalEquity: metrics.finalEquity,
-    totalReturnPct: metrics.totalReturn * 100,
-    sharpe: metrics.sharpe,
-    maxDrawdownPct: metrics.maxDrawdown * 100,
-    trades: metrics.trades,
-    winRatePct: metrics.winRate * 100,
-  };
-}
 
 export interface ChampionEvaluation {
   report: EvaluationReport;
@@ -81,10 +63,10 @@ export async function evaluateChampion(
       elapsedMs,
       bars: taken + 1,
       curves: [
-        { policy: 'champion', equity: downsample(equity) },
-        { policy: 'buy-and-hold', equity: downsample(holdEquity) },
+        { policy: 'champion', equity: downsampleCurve(equity, 1024) },
+        { policy: 'buy-and-hold', equity: downsampleCurve(holdEquity, 1024) },
       ],
-      stats: [toStats('champion', championMetrics), toStats('buy-and-hold', holdMetrics)],
+      stats: [statsFromMetrics('champion', championMetrics), statsFromMetrics('buy-and-hold', holdMetrics)],
     },
     champion: championMetrics,
     buyAndHold: holdMetrics,

@@ -6,7 +6,7 @@
 // capital and the windows' returns are chained into one curve per policy (`segments: 1` gives the
 // exact sequential run). The baselines need no network and run exactly over the whole span, so the
 // policy carries the only handicap of the windowing (a flat start and an entry in every window).
-import type { PortfolioStats, EvaluationReport } from '../../shared/metrics.ts';
+import type { EvaluationReport } from '../../shared/metrics.ts';
 import type { ComputeBackend } from '../compute/types.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
 import { ACTIONS, createEnvParams, type EnvParams } from '../env/params.ts';
@@ -17,6 +17,7 @@ import { computePortfolioMetrics, type PortfolioMetrics } from '../metrics/portf
 import { Random } from '../random.ts';
 import { greedyAction, sampleAction } from './batch.ts';
 import type { NetworkState } from './network.ts';
+import { downsampleCurve, statsFromMetrics } from '../env/evaluation-report.ts';
 
 export const evaluationPolicies = ['policy (greedy)', 'policy (sampled)', 'buy-and-hold', 'random'] as const;
 export type EvaluationPolicy = (typeof evaluationPolicies)[number];
@@ -129,25 +130,6 @@ function countSegments(windows: Window[], split: number): number {
   return windows.filter((window) => window.split === split && window.policy === 0).length;
 }
 
-/** Every k-th point so the curve has at most `points` values (always keeping the last). */
-export function downsample(values: Float64Array, points = 2048): number[] {
-  if (values.length <= points) return Array.from(values);
-  const stride = (values.length - 1) / (points - 1);
-  return Array.from({ length: points }, (_, k) => values[Math.round(k * stride)]);
-}
-
-export function portfolioStats(policy: string, metrics: PortfolioMetrics): PortfolioStats {
-  return {
-    policy,
-    finalEquity: metrics.finalEquity,
-    totalReturnPct: metrics.totalReturn * 100,
-    sharpe: metrics.sharpe,
-    maxDrawdownPct: metrics.maxDrawdown * 100,
-    trades: metrics.trades,
-    winRatePct: metrics.winRate * 100,
-  };
-}
-
 /** The report the host stores and the window draws. */
 export function toEvaluationReport(evaluation: SplitEvaluation, step: number, elapsedMs: number): EvaluationReport {
   return {
@@ -155,7 +137,7 @@ export function toEvaluationReport(evaluation: SplitEvaluation, step: number, el
     step,
     elapsedMs,
     bars: evaluation.bars,
-    curves: evaluationPolicies.map((policy) => ({ policy, equity: downsample(evaluation.equity[policy]) })),
-    stats: evaluationPolicies.map((policy) => portfolioStats(policy, evaluation.metrics[policy])),
+    curves: evaluationPolicies.map((policy) => ({ policy, equity: downsampleCurve(evaluation.equity[policy], 2048) })),
+    stats: evaluationPolicies.map((policy) => statsFromMetrics(policy, evaluation.metrics[policy])),
   };
 }
