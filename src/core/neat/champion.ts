@@ -31,8 +31,6 @@ export function currentChampion(run: NeatRun): Champion {
   return champion;
 }
 
-
-
 export interface ChampionEvaluation {
   report: EvaluationReport;
   champion: PortfolioMetrics;
