@@ -56,6 +56,11 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     await page.getByTestId('start-run').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('running');
     await expect.poll(async () => Number(await page.getByTestId('chart-episodes').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(1);
+    const png = page.waitForEvent('download');
+    await page.getByTestId('chart-portfolio-png').click();
+    const pngFile = await png;
+    expect(pngFile.suggestedFilename()).toBe('traindeck-chart-portfolio.png');
+    expect(readFileSync(await pngFile.path()).subarray(1, 4).toString()).toBe('PNG');
     if (screenshots) {
       await expect.poll(async () => Number(await page.getByTestId('chart-episodes').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(25);
       await page.screenshot({ path: 'docs/images/dashboard.png', fullPage: true });

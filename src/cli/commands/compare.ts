@@ -90,6 +90,7 @@ export async function compareCommand(args: string[]): Promise<number> {
 
 function figures(record: RunRecord): Record<string, unknown> {
   const summary = record.summary;
+  const envSteps = summary?.extra.envSteps;
   return {
     runId: record.id,
     status: record.status,
@@ -100,6 +101,7 @@ function figures(record: RunRecord): Record<string, unknown> {
     backend: record.backend ?? null,
     device: record.device ?? null,
     finalEquity: summary?.finalEquity ?? null,
+    envStepsPerSec: typeof envSteps === 'number' && summary && summary.seconds > 0 ? envSteps / summary.seconds : null,
     ...(summary?.extra ?? {}),
   };
 }
