@@ -81,3 +81,16 @@ export function numberOptionError(option: NumberOption, value: number): string {
   if (value < option.min || value > option.max) return `${option.label} must be from ${option.min} to ${option.max}`;
   return '';
 }
+
+/** The problem with a seed, or '' when it is fine. */
+export function seedError(seed: number): string {
+  return Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32 ? '' : 'Seed must be a whole number from 0 to 4,294,967,295';
+}
+
+/** The problem with a budget in the given unit, or '' when it is fine. */
+export function budgetError(value: number, unit: 'seconds' | 'episodes' | 'generations'): string {
+  const max = unit === 'seconds' ? 604_800 : 1e9;
+  if (!Number.isFinite(value) || value <= 0 || value > max) return `Budget must be above 0 and at most ${max.toLocaleString('en-US')} ${unit}${unit === 'seconds' ? ' (7 days)' : ''}`;
+  if (unit !== 'seconds' && !Number.isInteger(value)) return `A budget in ${unit} must be a whole number`;
+  return '';
+}
