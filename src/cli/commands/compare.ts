@@ -109,12 +109,11 @@ function figures(record: RunRecord): Record<string, unknown> {
 function table(result: { original: Record<string, unknown>; optimized: Record<string, unknown>; speedup: number | null }, throughputKey: string): string {
   const keys = [throughputKey, 'envStepsPerSec', 'forwardPassesPerSec', 'seconds', 'finalEquity', 'testSharpe', 'testMaxDrawdownPct', 'testTrades', 'backend', 'device', 'status'];
   const show = (value: unknown) => (typeof value === 'number' ? (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(3)) : String(value ?? '—'));
-  const lines = [`${'figure'.padEnd(22)}${'original'.padStart(22)}${'optimized'.padStart(22)}`];
-  for (const key of keys) {
-    if (result.original[key] === undefined && result.optimized[key] === undefined) continue;
-    lines.push(`${key.padEnd(22)}${show(result.original[key]).padStart(22)}${show(result.optimized[key]).padStart(22)}`);
-  }
-  lines.push(`${'speedup'.padEnd(22)}${''.padStart(22)}${(result.speedup === null ? '—' : `${result.speedup.toFixed(2)}x`).padStart(22)}`);
+  const shown = keys.filter((key) => result.original[key] !== undefined || result.optimized[key] !== undefined);
+  const width = Math.max(12, ...shown.flatMap((key) => [show(result.original[key]).length, show(result.optimized[key]).length])) + 2;
+  const lines = [`${'figure'.padEnd(22)}${'original'.padStart(width)}${'optimized'.padStart(width)}`];
+  for (const key of shown) lines.push(`${key.padEnd(22)}${show(result.original[key]).padStart(width)}${show(result.optimized[key]).padStart(width)}`);
+  lines.push(`${'speedup'.padEnd(22)}${''.padStart(width)}${(result.speedup === null ? '—' : `${result.speedup.toFixed(2)}x`).padStart(width)}`);
   return `${lines.join('\n')}\n`;
 }
 
