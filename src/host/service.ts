@@ -10,7 +10,7 @@ import { createDatasetMethods } from './dataset-service.ts';
 import { readChampion } from './champion.ts';
 import { ablationConfigs } from './ablation.ts';
 import { readAutoBackendChoice } from './compute-choice.ts';
-import type { DatasetStore } from './datasets/store.ts';
+import { DatasetError, type DatasetStore } from './datasets/store.ts';
 import type { SystemMonitor } from './monitor/system-monitor.ts';
 
 export interface ServiceOptions {
@@ -31,21 +31,15 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
   return {
     ...createDatasetMethods(options.datasets),
     async startRun(config) {
-      await requireDataset(options.datasets, config.dataset);
-      if (!options.trainers.includes(config.trainer)) {
-        throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
-      }
+      await checkStartable(options, config);
       return runManager.start(config);
     },
     async startComparison(config) {
-      await requireDataset(options.datasets, config.dataset);
-      if (!options.trainers.includes(config.trainer)) {
-        throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
-      }
+      await checkStartable(options, config);
       return runManager.startComparison(config);
     },
     async startAblation(config) {
-      await requireDataset(options.datasets, config.dataset);
+      await checkStartable(options, config);
       const { group, configs } = ablationConfigs(config);
       return { compareGroup: group, runs: runManager.startSequence(configs) };
     },
@@ -79,11 +73,21 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
   };
 }
 
-/** Fails fast, before a worker starts, when a run names a dataset that does not exist. */
-async function requireDataset(datasets: DatasetStore, name: string): Promise<void> {
-  const known = (await datasets.list()).map((dataset) => dataset.name);
-  if (!known.includes(name.trim().toLowerCase())) {
-    throw new ApiError('bad-request', `Dataset "${name}" does not exist (datasets: ${known.join(', ')})`);
+/**
+ * Fails fast, before any worker starts, when a run names a trainer this build lacks or a dataset
+ * that does not exist. Every way of starting runs goes through here.
+ */
+async function checkStartable(options: ServiceOptions, config: { trainer: TrainerName; dataset: string }): Promise<void> {
+  if (!options.trainers.includes(config.trainer)) {
+    throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
+  }
+  try {
+    await options.datasets.info(config.dataset);
+  } catch (error) {
+    if (!(error instanceof DatasetError)) throw error;
+    if (error.code !== 'not-found' && error.code !== 'invalid-name') throw new ApiError('internal', `Dataset "${config.dataset}" cannot be used: ${error.message}`);
+    const known = (await options.datasets.list()).map((dataset) => dataset.name);
+    throw new ApiError('bad-request', `Dataset "${config.dataset}" does not exist (datasets: ${known.join(', ')})`);
   }
 }
 
