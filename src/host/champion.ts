@@ -6,7 +6,7 @@ import { exportChampionFromCheckpoint } from '../core/neat/champion.ts';
 import type { RunManager } from './run-manager.ts';
 
 export async function readChampion(runManager: RunManager, runId: string): Promise<RequestResult<'getChampion'>> {
-  const record = runManager.get(runId, 4).record;
+  const record = runManager.record(runId);
   if (record.config.trainer !== 'neat') throw new ApiError('bad-request', `Run "${runId}" is a ${record.config.trainer} run; only NEAT runs have a champion network`);
   const path = runManager.latestCheckpoint(runId);
   if (!path) throw new ApiError('not-found', `Run "${runId}" has no checkpoint yet; the champion appears after the first one is saved`);

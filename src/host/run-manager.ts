@@ -200,12 +200,16 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
   }
 
   get(runId: string, maxPoints = 1000): RunDetail {
-    const record = this.runs.get(runId)?.record ?? this.requireStoredRun(runId);
     return {
-      record,
+      record: this.record(runId),
       metrics: this.store.getMetrics(runId, { maxPoints }),
       evaluations: this.store.getEvaluations(runId, { latestPerSplit: true }),
     };
+  }
+
+  /** A run's record (live or persisted), without its series. */
+  record(runId: string): RunRecord {
+    return this.runs.get(runId)?.record ?? this.requireStoredRun(runId);
   }
 
   /** Path of the run's latest checkpoint file, if it has one. */

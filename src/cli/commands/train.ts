@@ -1,12 +1,11 @@
 // `traindeck train <trainer>`: one run in the foreground with a progress bar on a TTY, or one
 // JSON summary with --json. Ctrl-C stops the run gracefully (it checkpoints), a second one kills.
 import { trainerNames, trainingModes, type RunRecord, type TrainerName } from '../../shared/run.ts';
-import { mergeOptions } from './trainer-flags.ts';
 import { choiceOption, integerOption, parseCommandArguments, positiveNumberOption, UsageError } from '../arguments.ts';
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ProgressBar } from '../progress-bar.ts';
-import { parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
+import { mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
 
 export const trainUsage = `Usage: traindeck train <${trainerNames.join('|')}> [options]
 
