@@ -1,6 +1,7 @@
 // `npm run bench -- <suite...>`: runs benchmark suites and prints one JSON object. Benchmarks are
 // not tests: figures are medians of repeats on whatever machine runs them, named with their units.
 import { cpus, platform, arch } from 'node:os';
+import { pathToFileURL } from 'node:url';
 
 type Suite = () => Promise<Record<string, unknown>>;
 
@@ -28,7 +29,7 @@ export async function runBench(names: string[]): Promise<Record<string, unknown>
   return results;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     process.stdout.write(`${JSON.stringify(await runBench(process.argv.slice(2)), null, 2)}\n`);
   } catch (error) {
