@@ -52,7 +52,12 @@ export class GraphBuilder {
 
   /** A float zero vector of the given length. */
   zeros(length: number): string {
-    return this.constant(TensorType.float, new Array<number>(length).fill(0), [length]);
+    return this.filled(length, 0);
+  }
+
+  /** A float vector of the given length with every entry `value`. */
+  filled(length: number, value: number): string {
+    return this.constant(TensorType.float, new Array<number>(length).fill(value), [length]);
   }
 
   /** A shared float constant of shape [1] (broadcasts against anything). */
@@ -76,8 +81,6 @@ export class GraphBuilder {
   mul(a: string, b: string): string { return this.op('Mul', [a, b]); }
   neg(a: string): string { return this.op('Neg', [a]); }
   relu(a: string): string { return this.op('Relu', [a]); }
-  /** 1 where x > 0, else 0, for x ≥ 0 (a ReLU output): the ReLU derivative. */
-  step(reluOutput: string): string { return this.op('Sign', [reluOutput]); }
   /** Gemm: op(A)·op(B) (+ C). */
   gemm(a: string, b: string, c?: string, transA = 0, transB = 0): string {
     return this.op('Gemm', c ? [a, b, c] : [a, b], { transA, transB });

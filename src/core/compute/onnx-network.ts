@@ -137,30 +137,36 @@ export const learningLossInputs: Record<LossSpec['kind'], string[]> = {
  * [1] and the loss inputs above. Outputs: gradient [P], batchMean [S], batchVariance [S],
  * logProbs [B,3] (and values [B,1]).
  *
- * Written for speed on the CPU provider, where elementwise ops over [B, width] cost as much as the
- * matrix products: the ReLU derivative is one Greater+Cast computed in the forward pass and merged
- * with the dropout mask into a single gate, x̂ is never materialised, BatchNorm's backward reuses
- * the dγ and dβ sums, and the MacroNet Linear biases are left out of the training forward pass
- * because BatchNorm's batch mean cancels them exactly (their gradient is exactly zero).
+ * Written for speed on the CPU provider, where the elementwise passes over [B, width] cost more in
+ * all than the matrix products, so the graph makes as few as it can, with the ops ORT's CPU kernels
+ * run fastest (Mul, Add, Sub, Greater, Cast, ReduceMean/ReduceSum; its 2-D BatchNormalization,
+ * Where, Sign and ReduceSumSquare measured 2-10x slower per pass): BatchNorm and dropout's k = 1/(1−p) fold into one
+ * affine pass (ReLU commutes with a positive scale), the variance is E[z²] − mean², x̂ is never
+ * materialised, each ReLU derivative is read off the layer's output, and the MacroNet Linear biases
+ * are left out of the training forward pass because BatchNorm's batch mean cancels them exactly
+ * (their gradient is exactly zero).
  */
 export function buildLearningGraph(layout: NetworkLayout, kind: LossSpec['kind']): Uint8Array {
   const g = new GraphBuilder(`traindeck_policy_learn_${kind}`);
   const w = weightInputs(g, layout, (name) => name);
   const { macro, micro, account } = observationInputs(g, (name) => name);
   const oneHot = g.input('actionsOneHot', [BATCH, ACTIONS]);
-  // uint8 keep-masks (a quarter of the bytes of float masks), scaled by 1/(1−p) in the graph
   const keepScale = g.scalar(1 / (1 - layout.spec.dropout));
+  // uint8 keep-masks: a quarter of the bytes of float masks
   const masks = layout.spec.dropout > 0
-    ? layout.macro.map((layer, index) => g.mul(g.op('Cast', [g.input(`mask${index}`, [BATCH, layer.outputs], TensorType.uint8)], { to: TensorType.float }), keepScale))
+    ? layout.macro.map((layer, index) => g.op('Cast', [g.input(`mask${index}`, [BATCH, layer.outputs], TensorType.uint8)], { to: TensorType.float }))
     : undefined;
   const scale = g.input('scale', [1]);
   const entropyCoefficient = g.input('entropyCoefficient', [1]);
   const zero = g.scalar(0);
-  const positive = (x: string) => g.op('Cast', [g.op('Greater', [x, zero])], { to: TensorType.float });
+  /** 1[x > 0] as floats, for a ReLU output x (the ReLU derivative; ORT's Sign kernel is several times slower). */
+  const positive = (output: string) => g.op('Cast', [g.op('Greater', [output, zero])], { to: TensorType.float });
+  const reluBackward = (output: string, dy: string) => g.mul(dy, positive(output));
 
-  // forward, MacroNet with batch statistics and dropout: h = y · gate, gate = mask · 1[y > 0]
+  // forward, MacroNet with batch statistics and dropout: x' = mask · ReLU(a·z + b), where
+  // a = k·γ/σ and b = k·β − mean·a fold BatchNorm and dropout's k = 1/(1 − p) into one affine pass
   const macroInputs: string[] = [];
-  const blocks: { centered: string; inverseStd: string; gate: string }[] = [];
+  const blocks: { z: string; mean: string; inverseStd: string; a: string; gate: string }[] = [];
   const means: string[] = [];
   const variances: string[] = [];
   let x = macro;
@@ -168,15 +174,15 @@ export function buildLearningGraph(layout: NetworkLayout, kind: LossSpec['kind']
     macroInputs.push(x);
     const z = g.gemm(x, w.weight.get(layer.name)!);
     const mean = g.meanRows(z);
-    const centered = g.sub(z, mean);
-    const variance = g.meanRows(g.mul(centered, centered));
+    const variance = g.op('Relu', [g.sub(g.meanRows(g.mul(z, z)), g.mul(mean, mean))]); // E[z²] − mean², ≥ 0 despite rounding
     const inverseStd = g.op('Reciprocal', [g.op('Sqrt', [g.add(variance, g.scalar(BATCH_NORM_EPSILON))])]);
-    const y = g.add(g.mul(centered, g.mul(w.gamma[index], inverseStd)), w.beta[index]);
-    const gate = masks ? g.mul(positive(y), masks[index]) : positive(y);
-    blocks.push({ centered, inverseStd, gate });
+    const a = g.mul(g.mul(w.gamma[index], keepScale), inverseStd);
+    const b = g.sub(g.mul(w.beta[index], keepScale), g.mul(mean, a));
+    const activated = g.relu(g.add(g.mul(z, a), b));
+    x = masks ? g.mul(activated, masks[index]) : activated;
+    blocks.push({ z, mean, inverseStd, a, gate: positive(x) });
     means.push(g.flatten(g.add(mean, w.bias.get(layer.name)!)));
     variances.push(g.flatten(variance));
-    x = g.mul(y, gate);
   });
   const microHidden: string[] = [];
   let m = micro;
@@ -235,32 +241,30 @@ export function buildLearningGraph(layout: NetworkLayout, kind: LossSpec['kind']
     const input = index === 0 ? concat : headHidden[index - 1];
     let dx = linearBackward(headLayers[index], input, dy, true)!;
     if (index === headLayers.length - 1 && layout.value && gradValue) dx = g.add(dx, linearBackward(layout.value, input, gradValue, true)!);
-    dy = index > 0 ? g.mul(dx, positive(headHidden[index - 1])) : dx;
+    dy = index > 0 ? reluBackward(headHidden[index - 1], dx) : dx;
   }
   const macroWidth = layout.macro[layout.macro.length - 1].outputs;
   const microWidth = layout.micro[layout.micro.length - 1].outputs;
   let dMicro = g.columns(dy, macroWidth, macroWidth + microWidth);
   for (let index = layout.micro.length - 1; index >= 0; index--) {
-    const dz = g.mul(dMicro, positive(microHidden[index]));
+    const dz = reluBackward(microHidden[index], dMicro);
     const dx = linearBackward(layout.micro[index], index === 0 ? micro : microHidden[index - 1], dz, index > 0);
     if (dx) dMicro = dx;
   }
   let dMacro = g.columns(dy, 0, macroWidth);
   for (let index = layout.macro.length - 1; index >= 0; index--) {
     const norm = layout.macroNorm[index];
-    const { centered, inverseStd, gate } = blocks[index];
-    // dy = γ·x̂ + β upstream gradient; x̂ = centered · inverseStd
-    const dNorm = g.mul(dMacro, gate);
-    const dGamma = g.mul(g.sumRows(g.mul(dNorm, centered), 1), inverseStd);
-    const dBeta = g.sumRows(dNorm, 1);
-    gradients.push({ offset: norm.gamma, name: g.flatten(dGamma) });
-    gradients.push({ offset: norm.beta, name: g.flatten(dBeta) });
-    // dz = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)) = (dy − dβ/B)·γ/σ − centered·(γ/σ²·dγ/B)
-    const gammaOverStd = g.mul(w.gamma[index], inverseStd);
-    const dz = g.sub(
-      g.mul(g.sub(dNorm, g.mul(dBeta, scale)), gammaOverStd),
-      g.mul(centered, g.mul(g.mul(gammaOverStd, inverseStd), g.mul(dGamma, scale))),
-    );
+    const { z, mean, inverseStd, a, gate } = blocks[index];
+    // with dy the gradient at k·(γ·x̂ + β) and x̂ = (z − mean)/σ: dγ = k·Σ dy·x̂, dβ = k·Σ dy, and
+    // dz = a·(dy − Σdy/B − x̂·Σ(dy·x̂)/B) = a·dy − c·z + d, c = a/σ·Σ(dy·x̂)/B, d = c·mean − a·Σdy/B
+    const dNormalized = g.mul(dMacro, gate);
+    const sum = g.sumRows(dNormalized, 1);
+    const sumTimesNormalized = g.mul(inverseStd, g.sub(g.sumRows(g.mul(dNormalized, z), 1), g.mul(mean, sum)));
+    gradients.push({ offset: norm.gamma, name: g.flatten(g.mul(sumTimesNormalized, keepScale)) });
+    gradients.push({ offset: norm.beta, name: g.flatten(g.mul(sum, keepScale)) });
+    const c = g.mul(g.mul(a, inverseStd), g.mul(sumTimesNormalized, scale));
+    const d = g.sub(g.mul(c, mean), g.mul(a, g.mul(sum, scale)));
+    const dz = g.add(g.sub(g.mul(dNormalized, a), g.mul(z, c)), d);
     const dx = linearBackward(layout.macro[index], macroInputs[index], dz, index > 0, false);
     if (dx) dMacro = dx;
   }
