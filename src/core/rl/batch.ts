@@ -7,27 +7,39 @@ import { ACTIONS, type NetworkLayout } from './network.ts';
 /**
  * Dropout keep-masks for `size` rows of every MacroNet block: 0 with probability p, else 1.
  * An optimized learning batch needs ~2.3 M of them, so each block's mask comes from a local
- * xorshift128 generator seeded with four words of the (checkpointed) dropout stream, and each
- * 32-bit draw gives two 16-bit uniforms (p is resolved to 1/65536).
+ * xorshift128 generator seeded with four words of the (checkpointed) dropout stream, each 32-bit
+ * draw gives two 16-bit uniforms (p is resolved to 1/65536), and four mask bytes are written as one
+ * little-endian word (every block width is a multiple of 4). Masks for fewer rows are a prefix of
+ * the masks for more.
  */
 export function drawDropoutMasks(layout: NetworkLayout, size: number, random: Random): Uint8Array[] | undefined {
   const p = layout.spec.dropout;
   if (p <= 0) return undefined;
   const threshold = Math.round(p * 65536);
   return layout.macro.map((layer) => {
+    if (layer.outputs % 4 !== 0) throw new RangeError(`dropout masks need block widths that are multiples of 4, got ${layer.outputs}`);
     const mask = new Uint8Array(size * layer.outputs);
+    const words = new Uint32Array(mask.buffer, 0, mask.length / 4);
     let a = random.nextUint32() | 0;
     let b = random.nextUint32() | 0;
     let c = random.nextUint32() | 0;
     let d = random.nextUint32() | 1; // never all zero
-    for (let i = 0; i < mask.length; i += 2) {
-      const t = a ^ (a << 11);
+    for (let i = 0; i < words.length; i++) {
+      let t = a ^ (a << 11);
       a = b;
       b = c;
       c = d;
       d = d ^ (d >>> 19) ^ (t ^ (t >>> 8));
-      mask[i] = (d & 0xffff) < threshold ? 0 : 1;
-      if (i + 1 < mask.length) mask[i + 1] = d >>> 16 < threshold ? 0 : 1;
+      const first = d;
+      t = a ^ (a << 11);
+      a = b;
+      b = c;
+      c = d;
+      d = d ^ (d >>> 19) ^ (t ^ (t >>> 8));
+      words[i] = ((first & 0xffff) < threshold ? 0 : 1)
+        | (first >>> 16 < threshold ? 0 : 0x100)
+        | ((d & 0xffff) < threshold ? 0 : 0x10000)
+        | (d >>> 16 < threshold ? 0 : 0x1000000);
     }
     return mask;
   });
