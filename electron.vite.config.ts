@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           'trainer-worker': resolve(import.meta.dirname, 'src/workers/trainer-worker.ts'),
           'neat-evaluation-thread': resolve(import.meta.dirname, 'src/workers/neat/evaluation-thread.ts'),
+          'rl-mask-thread': resolve(import.meta.dirname, 'src/workers/rl/mask-thread.ts'),
         },
       },
     },

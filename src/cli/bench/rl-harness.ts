@@ -15,6 +15,8 @@ import { layoutFor, RlTraining } from '../../core/rl/training.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { Random } from '../../core/random.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
+import { ThreadMaskGenerator } from '../../workers/rl/thread-mask-generator.ts';
+import { inlineMaskGenerator } from '../../core/rl/batch.ts';
 
 let market: MarketData | undefined;
 
@@ -81,8 +83,10 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const data = defaultMarket();
   const layout = layoutFor(config);
   const backends = await selectBackends(config, layout, options.cache, () => performance.now());
+  // as in the trainer worker: masks on a helper thread with vectorized returns
+  const masks = config.vectorizedReturns ? new ThreadMaskGenerator() : inlineMaskGenerator;
   try {
-    const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning);
+    const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning, masks);
     const warmupEnd = performance.now() + options.warmupSeconds * 1000;
     while (performance.now() < warmupEnd) await training.iterate();
     const started = performance.now();
@@ -123,6 +127,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     }
     return result;
   } finally {
+    await masks.dispose();
     await disposeBackends(backends);
   }
 }

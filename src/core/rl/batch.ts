@@ -4,26 +4,42 @@ import { OBSERVATION_WIDTH, type ObservationBatch } from '../compute/types.ts';
 import type { Random } from '../random.ts';
 import { ACTIONS, type NetworkLayout } from './network.ts';
 
+/** Four seed words per MacroNet block for one batch's dropout masks, drawn from the (checkpointed) dropout stream. */
+export function drawDropoutSeeds(layout: NetworkLayout, random: Random): Uint32Array | undefined {
+  if (layout.spec.dropout <= 0) return undefined;
+  const seeds = new Uint32Array(layout.macro.length * 4);
+  for (let i = 0; i < seeds.length; i++) seeds[i] = random.nextUint32();
+  return seeds;
+}
+
+/** What a helper thread needs to make masks: the drop probability and the MacroNet block widths. */
+export interface DropoutMaskShape {
+  dropout: number;
+  widths: number[];
+}
+
+export function dropoutMaskShape(layout: NetworkLayout): DropoutMaskShape {
+  return { dropout: layout.spec.dropout, widths: layout.macro.map((layer) => layer.outputs) };
+}
+
 /**
- * Dropout keep-masks for `size` rows of every MacroNet block: 0 with probability p, else 1.
- * An optimized learning batch needs ~2.3 M of them, so each block's mask comes from a local
- * xorshift128 generator seeded with four words of the (checkpointed) dropout stream, each 32-bit
- * draw gives two 16-bit uniforms (p is resolved to 1/65536), and four mask bytes are written as one
- * little-endian word (every block width is a multiple of 4). Masks for fewer rows are a prefix of
- * the masks for more.
+ * Dropout keep-masks for `rows` rows of every MacroNet block: 0 with probability p, else 1. A pure
+ * function of the seeds, so any thread makes the same masks. An optimized learning batch needs
+ * ~2.3 M of them, so each block's mask comes from a local xorshift128 generator seeded with its four
+ * words, each 32-bit draw gives two 16-bit uniforms (p is resolved to 1/65536), and four mask bytes
+ * are written as one little-endian word (every block width is a multiple of 4). Masks for fewer rows
+ * are a prefix of the masks for more.
  */
-export function drawDropoutMasks(layout: NetworkLayout, size: number, random: Random): Uint8Array[] | undefined {
-  const p = layout.spec.dropout;
-  if (p <= 0) return undefined;
-  const threshold = Math.round(p * 65536);
-  return layout.macro.map((layer) => {
-    if (layer.outputs % 4 !== 0) throw new RangeError(`dropout masks need block widths that are multiples of 4, got ${layer.outputs}`);
-    const mask = new Uint8Array(size * layer.outputs);
+export function fillDropoutMasks(shape: DropoutMaskShape, seeds: Uint32Array, rows: number): Uint8Array[] {
+  const threshold = Math.round(shape.dropout * 65536);
+  return shape.widths.map((width, block) => {
+    if (width % 4 !== 0) throw new RangeError(`dropout masks need block widths that are multiples of 4, got ${width}`);
+    const mask = new Uint8Array(rows * width);
     const words = new Uint32Array(mask.buffer, 0, mask.length / 4);
-    let a = random.nextUint32() | 0;
-    let b = random.nextUint32() | 0;
-    let c = random.nextUint32() | 0;
-    let d = random.nextUint32() | 1; // never all zero
+    let a = seeds[block * 4] | 0;
+    let b = seeds[block * 4 + 1] | 0;
+    let c = seeds[block * 4 + 2] | 0;
+    let d = seeds[block * 4 + 3] | 1; // never all zero
     for (let i = 0; i < words.length; i++) {
       let t = a ^ (a << 11);
       a = b;
@@ -44,6 +60,27 @@ export function drawDropoutMasks(layout: NetworkLayout, size: number, random: Ra
     return mask;
   });
 }
+
+/** Dropout keep-masks for `size` rows drawn here and now (undefined without dropout). */
+export function drawDropoutMasks(layout: NetworkLayout, size: number, random: Random): Uint8Array[] | undefined {
+  const seeds = drawDropoutSeeds(layout, random);
+  return seeds ? fillDropoutMasks(dropoutMaskShape(layout), seeds, size) : undefined;
+}
+
+/**
+ * Makes dropout masks from seeds. The optimized REINFORCE path asks for the next batch's masks
+ * when a rollout starts, so a generator on a helper thread has them ready when learning begins.
+ */
+export interface DropoutMaskGenerator {
+  generate(shape: DropoutMaskShape, seeds: Uint32Array, rows: number): Promise<Uint8Array[]>;
+  dispose(): Promise<void>;
+}
+
+/** Masks made on the calling thread when asked for. */
+export const inlineMaskGenerator: DropoutMaskGenerator = {
+  generate: async (shape, seeds, rows) => fillDropoutMasks(shape, seeds, rows),
+  dispose: async () => {},
+};
 
 /** Draws an action from probabilities (row `row` of a size × 3 array) with one uniform. */
 export function sampleAction(probabilities: Float32Array, row: number, random: Random): number {

@@ -10,7 +10,7 @@ export interface OptimizationFlags {
   vectorizedEnvs: boolean;
   /** One batched forward pass for all envs per step (off: a batch-1 forward per env). */
   batchedActing: boolean;
-  /** Returns and loss weights computed for the whole batch with typed arrays (off: per-step loops). */
+  /** Returns and loss weights computed for the whole batch with typed arrays, and REINFORCE's dropout masks made on a helper thread while the envs step (off: per-step loops, masks made when learning starts). */
   vectorizedReturns: boolean;
   /** Gradients of `accumulation` rollouts summed before each optimizer step (off: a step per rollout). */
   gradientAccumulation: boolean;

@@ -4,9 +4,8 @@
 // per-step loops over plain arrays; the optimized path does it for the whole N×T batch at once.
 import type { ComputeBackend, LearnBatch } from '../compute/types.ts';
 import { policyLoss, type LossTerms } from '../compute/loss.ts';
-import type { Random } from '../random.ts';
 import type { Adam } from './adam.ts';
-import { drawDropoutMasks, gatherRows, type RolloutBuffer } from './batch.ts';
+import { gatherRows, type RolloutBuffer } from './batch.ts';
 import { updateRunningStatistics, type NetworkLayout, type NetworkState } from './network.ts';
 
 /**
@@ -81,10 +80,14 @@ export interface ReinforceStepResult {
   gradientNorm: number;
 }
 
-/** Learns from one collected rollout: returns, loss gradient, accumulation, and the Adam step. */
+/**
+ * Learns from one collected rollout: returns, loss gradient, accumulation, and the Adam step.
+ * `dropoutMasks` cover every row of the buffer (undefined without dropout); when an episode ended
+ * early, the live rows use their prefix.
+ */
 export async function reinforceStep(
   layout: NetworkLayout, backend: ComputeBackend, state: NetworkState, adam: Adam, buffer: RolloutBuffer,
-  dropoutRandom: Random, options: ReinforceStepOptions,
+  dropoutMasks: Uint8Array[] | undefined, options: ReinforceStepOptions,
 ): Promise<ReinforceStepResult> {
   const weights = options.vectorizedReturns
     ? normalizedReturnsVectorized(buffer.rewards, buffer.alive, buffer.envs, buffer.horizon, options.gamma, new Float32Array(buffer.size))
@@ -95,7 +98,7 @@ export async function reinforceStep(
   const batch: LearnBatch = {
     ...(live ? gatherRows(buffer, live) : buffer.rows(0, buffer.size)),
     actions: live ? Uint8Array.from(live, (row) => buffer.actions[row]) : buffer.actions,
-    dropoutMasks: drawDropoutMasks(layout, size, dropoutRandom),
+    dropoutMasks: dropoutMasks?.map((mask, block) => mask.subarray(0, size * layout.macro[block].outputs)),
     loss: { kind: 'reinforce', weights: live ? Float32Array.from(live, (row) => weights[row]) : weights, entropyCoefficient: options.entropyCoefficient },
   };
   const result = await backend.learn(state, batch);

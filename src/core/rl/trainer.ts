@@ -13,6 +13,7 @@ import { flagNames, parseRlConfig, type RlConfig } from './config.ts';
 import { evaluateSplits, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
 import { describeNetwork } from './network.ts';
 import { layoutFor, RlTraining } from './training.ts';
+import { inlineMaskGenerator, type DropoutMaskGenerator } from './batch.ts';
 
 /** What the worker loads for an RL run. */
 export interface RlResources {
@@ -22,6 +23,8 @@ export interface RlResources {
   envParams?: EnvParams;
   /** Per-machine cache of the `auto` backend benchmark (a small JSON the worker keeps in its data directory). */
   autoBackendCache?: AutoCache;
+  /** Makes a dropout-mask generator on a helper thread, used with vectorizedReturns (the worker passes one; default: masks on this thread). */
+  maskGenerator?: () => DropoutMaskGenerator;
 }
 
 /** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
@@ -42,21 +45,23 @@ export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   const layout = layoutFor(config);
   context.reporter.progress(0, describeNetwork(layout));
   const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now);
+  const masks = config.vectorizedReturns && context.resources.maskGenerator ? context.resources.maskGenerator() : inlineMaskGenerator;
   try {
-    return await trainLoop(context, config, envParams, backends);
+    return await trainLoop(context, config, envParams, backends, masks);
   } finally {
+    await masks.dispose();
     await disposeBackends(backends);
   }
 };
 
-async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConfig, envParams: EnvParams, backends: RunBackends) {
+async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConfig, envParams: EnvParams, backends: RunBackends, masks: DropoutMaskGenerator) {
   const { reporter, resources } = context;
   const run = context.config;
   const market = resources.market;
   const device = backends.acting === backends.learning ? backends.acting.device : `acting ${backends.acting.device}; learning ${backends.learning.device}`;
   const backendLabel = backends.acting === backends.learning ? backends.acting.name : `${backends.acting.name}+${backends.learning.name}`;
   reporter.device(backendLabel, device);
-  const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning);
+  const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning, masks);
   const saved = await context.checkpoints.load();
   if (saved) training.restore(saved);
 

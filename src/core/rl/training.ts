@@ -6,7 +6,7 @@ import type { ComputeBackend } from '../compute/types.ts';
 import type { LossTerms } from '../compute/loss.ts';
 import { Random, type RandomState } from '../random.ts';
 import { Adam } from './adam.ts';
-import { RolloutBuffer } from './batch.ts';
+import { drawDropoutSeeds, dropoutMaskShape, inlineMaskGenerator, RolloutBuffer, type DropoutMaskGenerator } from './batch.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { effectiveAccumulation, effectiveEnvs, type RlConfig } from './config.ts';
 import { initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
@@ -78,8 +78,10 @@ export class RlTraining {
   private readonly buffer: RolloutBuffer;
   private readonly scalarEnv: ScalarTradingEnv | undefined;
   private readonly vectorEnv: VectorTradingEnv | undefined;
+  private readonly maskGenerator: DropoutMaskGenerator;
 
-  constructor(config: RlConfig, seed: number, data: TrainingData, acting: ComputeBackend, learning: ComputeBackend) {
+  /** `maskGenerator` makes REINFORCE's dropout masks while the envs step (default: on this thread, when learning starts). */
+  constructor(config: RlConfig, seed: number, data: TrainingData, acting: ComputeBackend, learning: ComputeBackend, maskGenerator: DropoutMaskGenerator = inlineMaskGenerator) {
     this.config = config;
     this.seed = seed;
     this.layout = layoutFor(config);
@@ -88,6 +90,7 @@ export class RlTraining {
     this.adam = new Adam(this.layout.parameterCount, { learningRate: config.learningRate, gradientClip: config.gradientClip });
     this.acting = acting;
     this.learning = learning;
+    this.maskGenerator = maskGenerator;
     this.envs = effectiveEnvs(config);
     this.buffer = new RolloutBuffer(this.envs, config.horizon);
     // the env stream draws episode starts; the envs keep a reference, so checkpoints capture it here
@@ -99,13 +102,18 @@ export class RlTraining {
   /** One rollout of every env and the learning that follows it. */
   async iterate(): Promise<IterationReport> {
     const config = this.config;
+    // REINFORCE learns from the whole rollout, so its masks can be made while the envs step (the
+    // dropout stream feeds only masks, so drawing the seeds first changes no random number)
+    const seeds = config.algorithm === 'reinforce' ? drawDropoutSeeds(this.layout, this.random.dropout) : undefined;
+    const masks = seeds ? this.maskGenerator.generate(dropoutMaskShape(this.layout), seeds, this.buffer.size) : undefined;
+    masks?.catch(() => {}); // awaited below; a rollout that throws first must not leave it unhandled
     const episodeReturnsPct = this.vectorEnv
       ? await collectVectorRollout(this.vectorEnv, this.acting, this.state, this.buffer, this.random.action, config.batchedActing)
       : await collectScalarEpisode(this.scalarEnv!, this.acting, this.state, this.buffer, this.random.action);
     let terms: LossTerms;
     let updates: number;
     if (config.algorithm === 'reinforce') {
-      const result = await reinforceStep(this.layout, this.learning, this.state, this.adam, this.buffer, this.random.dropout, {
+      const result = await reinforceStep(this.layout, this.learning, this.state, this.adam, this.buffer, await masks, {
         gamma: config.gamma,
         entropyCoefficient: config.entropyCoefficient,
         batchNormMomentum: config.batchNormMomentum,

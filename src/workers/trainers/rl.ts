@@ -1,11 +1,13 @@
 // Worker side of the RL trainer: the run's dataset from the dataset store, and the per-machine
-// cache of the `auto` backend benchmark as a small JSON file in the data directory.
+// cache of the `auto` backend benchmark as a small JSON file in the data directory, and the helper
+// thread that makes dropout masks while the envs step.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rlTrainer } from '../../core/rl/index.ts';
 import type { AutoCache } from '../../core/compute/auto.ts';
 import type { WorkerTrainer } from './registry.ts';
 import { loadMarket } from './market.ts';
+import { ThreadMaskGenerator } from '../rl/thread-mask-generator.ts';
 
 export function autoBackendCache(dataDir: string): AutoCache {
   const directory = join(dataDir, 'compute');
@@ -30,5 +32,5 @@ export function autoBackendCache(dataDir: string): AutoCache {
 export const runRl: WorkerTrainer = async (context) => {
   context.reporter.progress(0, `Loading dataset "${context.config.dataset}"`);
   const market = await loadMarket({ dataDir: context.dataDir, dataset: context.config.dataset, defaultDatasetFile: context.defaultDatasetFile });
-  return rlTrainer({ ...context, resources: { market, autoBackendCache: autoBackendCache(context.dataDir) } });
+  return rlTrainer({ ...context, resources: { market, autoBackendCache: autoBackendCache(context.dataDir), maskGenerator: () => new ThreadMaskGenerator() } });
 };

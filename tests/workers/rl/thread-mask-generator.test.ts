@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { drawDropoutMasks, drawDropoutSeeds, dropoutMaskShape, fillDropoutMasks } from '../../../src/core/rl/batch.ts';
+import { networkLayout } from '../../../src/core/rl/network.ts';
+import { Random } from '../../../src/core/random.ts';
+import { ThreadMaskGenerator } from '../../../src/workers/rl/thread-mask-generator.ts';
+
+const layout = networkLayout({ valueHead: false, dropout: 0.1 });
+let generator: ThreadMaskGenerator | undefined;
+afterEach(async () => {
+  await generator?.dispose();
+  generator = undefined;
+});
+
+describe('dropout masks on a helper thread', () => {
+  it('are the masks the trainer thread would draw from the same stream, in order', async () => {
+    generator = new ThreadMaskGenerator();
+    const threaded = new Random(11);
+    const inline = new Random(11);
+    for (const rows of [150, 4800, 7]) {
+      const masks = await generator.generate(dropoutMaskShape(layout), drawDropoutSeeds(layout, threaded)!, rows);
+      const expected = drawDropoutMasks(layout, rows, inline)!;
+      expect(masks.map((mask) => mask.length)).toEqual(layout.macro.map((layer) => rows * layer.outputs));
+      masks.forEach((mask, block) => expect(Buffer.from(mask).equals(Buffer.from(expected[block]))).toBe(true));
+    }
+  });
+
+  it('keeps about p of the units off, and masks for fewer rows are a prefix of masks for more', () => {
+    const seeds = drawDropoutSeeds(layout, new Random(3))!;
+    const many = fillDropoutMasks(dropoutMaskShape(layout), seeds, 2000);
+    const few = fillDropoutMasks(dropoutMaskShape(layout), seeds, 100);
+    few.forEach((mask, block) => expect(Buffer.from(mask).equals(Buffer.from(many[block].subarray(0, mask.length)))).toBe(true));
+    const values = many.flatMap((mask) => Array.from(mask));
+    const dropped = values.filter((value) => value === 0).length / values.length;
+    expect(dropped).toBeGreaterThan(0.095);
+    expect(dropped).toBeLessThan(0.105);
+    expect(new Set(values)).toEqual(new Set([0, 1]));
+  });
+
+  it('answers several requests in flight with their own masks, and refuses work once closed', async () => {
+    generator = new ThreadMaskGenerator();
+    const shape = dropoutMaskShape(layout);
+    const seedsA = drawDropoutSeeds(layout, new Random(1))!;
+    const seedsB = drawDropoutSeeds(layout, new Random(2))!;
+    const [a, b] = await Promise.all([generator.generate(shape, seedsA, 64), generator.generate(shape, seedsB, 32)]);
+    expect(Buffer.from(a[0]).equals(Buffer.from(fillDropoutMasks(shape, seedsA, 64)[0]))).toBe(true);
+    expect(Buffer.from(b[3]).equals(Buffer.from(fillDropoutMasks(shape, seedsB, 32)[3]))).toBe(true);
+    await generator.dispose();
+    await expect(generator.generate(shape, seedsA, 8)).rejects.toThrow(/closed/);
+  });
+
+  it('reports a bad request as an error naming the problem', async () => {
+    generator = new ThreadMaskGenerator();
+    await expect(generator.generate({ dropout: 0.1, widths: [6] }, new Uint32Array(4), 10)).rejects.toThrow(/multiples of 4, got 6/);
+  });
+});
