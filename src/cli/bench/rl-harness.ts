@@ -121,7 +121,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     if (options.evaluate) {
       const [test] = await evaluateSplits({
         market: data, params: DEFAULT_ENV_PARAMS, backend: backends.evaluation, state: training.state, splits: ['test'],
-        segments: config.evaluationSegments, sampling: Random.derive(options.seed, 2000), randomSeed: Random.derive(options.seed, 1000).nextUint32(),
+        segments: config.evaluationSegments, sampling: Random.derive(options.seed, 2000), randomSeed: Random.derive(options.seed, 1000).nextUint32(), maskInvalidActions: config.maskInvalidActions,
       });
       result.test = testFigures(test);
     }

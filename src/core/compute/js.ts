@@ -6,7 +6,7 @@ import {
   logSoftmax, relu, reluBackward, transpose,
 } from './js-kernels.ts';
 import { policyLoss, type LossTerms } from './loss.ts';
-import { OBSERVATION_WIDTH, type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
 
 /** Parameters converted to float64, with every weight matrix also stored transposed for the forward pass. */
 export interface PreparedParameters {
@@ -136,6 +136,8 @@ export function forward(layout: NetworkLayout, prepared: PreparedParameters, bat
       activations.head.push(h);
     }
   });
+  const masks = batch.actionMasks;
+  if (masks) for (let i = 0; i < rows * ACTIONS; i++) if (!masks[i]) h[i] += MASKED_LOGIT_OFFSET;
   activations.logits = h;
   if (layout.value) activations.values = linear(layout.value, prepared, activations.head[activations.head.length - 1], rows);
   return activations;

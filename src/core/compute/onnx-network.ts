@@ -5,7 +5,7 @@
 import { ACTIONS, BATCH_NORM_EPSILON, linearLayers, MACRO_FEATURES, MICRO_FEATURES, type LinearLayout, type NetworkLayout, type NetworkState } from '../rl/network.ts';
 import { GraphBuilder } from './onnx-builder.ts';
 import { TensorType } from './onnx-proto.ts';
-import { OBSERVATION_WIDTH, type LossSpec } from './types.ts';
+import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type LossSpec } from './types.ts';
 
 const BATCH = 'batch';
 
@@ -58,8 +58,15 @@ function observationInputs(g: GraphBuilder, cast: (name: string) => string): { m
   };
 }
 
+/** Logits plus MASKED_LOGIT_OFFSET where the uint8 `actionMasks` input [B,3] is 0: (mask − 1)·|offset|. */
+function maskedLogits(g: GraphBuilder, logits: string, type: number): string {
+  const mask = g.op('Cast', [g.input('actionMasks', [BATCH, ACTIONS], TensorType.uint8)], { to: type });
+  const asType = (name: string) => (type === TensorType.float ? name : g.op('Cast', [name], { to: type }));
+  return g.add(logits, g.mul(g.sub(mask, asType(g.scalar(1))), asType(g.scalar(-MASKED_LOGIT_OFFSET))));
+}
+
 /** Micro tower, concat and the head of the acting graph. */
-function towersAndHead(g: GraphBuilder, layout: NetworkLayout, w: Weights, macroOut: string, micro: string, account: string) {
+function towersAndHead(g: GraphBuilder, layout: NetworkLayout, w: Weights, macroOut: string, micro: string, account: string, computeType: number) {
   const microHidden: string[] = [];
   let m = micro;
   for (const layer of layout.micro) {
@@ -73,7 +80,7 @@ function towersAndHead(g: GraphBuilder, layout: NetworkLayout, w: Weights, macro
     h = g.relu(linear(g, w, layer, h));
     headHidden.push(h);
   }
-  const logits = linear(g, w, layout.head[layout.head.length - 1], h);
+  const logits = maskedLogits(g, linear(g, w, layout.head[layout.head.length - 1], h), computeType);
   const value = layout.value ? linear(g, w, layout.value, h) : undefined;
   return { microHidden, concat, headHidden, logits, value };
 }
@@ -82,7 +89,7 @@ function towersAndHead(g: GraphBuilder, layout: NetworkLayout, w: Weights, macro
  * Acting graph, with each MacroNet BatchNorm (running statistics) folded into the Linear before it:
  * W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β, computed by `foldBatchNorm` once per weight
  * version. Fewer, larger nodes matter at acting batch sizes, where per-node dispatch dominates.
- * Inputs: the weight tensors without the BatchNorm ones and observations [B,122]. Outputs: probabilities [B,3] (and values [B,1]). With fp16 the arithmetic runs in float16
+ * Inputs: the weight tensors without the BatchNorm ones, observations [B,122] and actionMasks [B,3] (uint8, 1 allowed). Outputs: probabilities [B,3] (and values [B,1]). With fp16 the arithmetic runs in float16
  * between a cast in and a cast out.
  */
 export function buildActingGraph(layout: NetworkLayout, fp16: boolean): Uint8Array {
@@ -96,7 +103,7 @@ export function buildActingGraph(layout: NetworkLayout, fp16: boolean): Uint8Arr
   const { macro, micro, account } = observationInputs(g, toCompute);
   let x = macro;
   for (const layer of layout.macro) x = g.relu(linear(g, w, layer, x));
-  const { logits, value } = towersAndHead(g, layout, w, x, micro, account);
+  const { logits, value } = towersAndHead(g, layout, w, x, micro, account, fp16 ? TensorType.float16 : TensorType.float);
   const toFloat = (name: string) => (fp16 ? g.op('Cast', [name], { to: TensorType.float }) : name);
   g.output('probabilities', toFloat(g.op('Softmax', [logits], { axis: 1 })), [BATCH, ACTIONS]);
   if (value) g.output('values', toFloat(value), [BATCH, 1]);
@@ -132,7 +139,7 @@ export const learningLossInputs: Record<LossSpec['kind'], string[]> = {
 };
 
 /**
- * Learning graph. Inputs: the weight tensors, observations [B,122], actionsOneHot [B,3], the
+ * Learning graph. Inputs: the weight tensors, observations [B,122], actionMasks [B,3] (uint8), actionsOneHot [B,3], the
  * uint8 dropout keep-masks mask0..mask3 [B,width] (when dropout > 0), scale [1] (= 1/B), entropyCoefficient
  * [1] and the loss inputs above. Outputs: gradient [P], batchMean [S], batchVariance [S],
  * logProbs [B,3] (and values [B,1]).
@@ -198,7 +205,7 @@ export function buildLearningGraph(layout: NetworkLayout, kind: LossSpec['kind']
     headHidden.push(h);
   }
   const last = layout.head[layout.head.length - 1];
-  const logits = g.gemm(h, w.weight.get(last.name)!, w.bias.get(last.name)!);
+  const logits = maskedLogits(g, g.gemm(h, w.weight.get(last.name)!, w.bias.get(last.name)!), TensorType.float);
   const value = layout.value ? g.gemm(h, w.weight.get(layout.value.name)!, w.bias.get(layout.value.name)!) : undefined;
 
   // loss gradient with respect to the logits (and the value), as in loss.ts

@@ -53,6 +53,7 @@ export class OnnxBackend implements ComputeBackend {
   private learnTensors: { state: NetworkState; version: number; weights: Record<string, Ort.Tensor> } | undefined;
   private actTensors: { state: NetworkState; version: number; weights: Record<string, Ort.Tensor> } | undefined;
   private readonly provider: string;
+  private allAllowed = new Uint8Array(0);
 
   constructor(ort: OrtModule, layout: NetworkLayout, device: string, actSession: Ort.InferenceSession, sessionOptions: Ort.InferenceSession.SessionOptions, provider: string) {
     this.ort = ort;
@@ -86,9 +87,15 @@ export class OnnxBackend implements ComputeBackend {
     return weights;
   }
 
+  /** Observations and action masks (all ones when the batch has none: every action allowed). */
   private observationFeeds(batch: ObservationBatch): Record<string, Ort.Tensor> {
     const size = batch.size;
-    return { observations: new this.ort.Tensor('float32', batch.observations.subarray(0, size * OBSERVATION_WIDTH), [size, OBSERVATION_WIDTH]) };
+    if (!batch.actionMasks && this.allAllowed.length < size * ACTIONS) this.allAllowed = new Uint8Array(size * ACTIONS).fill(1);
+    const masks = (batch.actionMasks ?? this.allAllowed).subarray(0, size * ACTIONS);
+    return {
+      observations: new this.ort.Tensor('float32', batch.observations.subarray(0, size * OBSERVATION_WIDTH), [size, OBSERVATION_WIDTH]),
+      actionMasks: new this.ort.Tensor('uint8', masks, [size, ACTIONS]),
+    };
   }
 
   async act(state: NetworkState, batch: ObservationBatch): Promise<PolicyOutput> {

@@ -3,7 +3,7 @@
 // forward pass and loss as js.ts and loss.ts; weights are uploaded once per network version.
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { ACCOUNT_FEATURES, ACTIONS, BATCH_NORM_EPSILON, linearLayers, MACRO_FEATURES, MICRO_FEATURES, type NetworkLayout, type NetworkState } from '../rl/network.ts';
-import { OBSERVATION_WIDTH, type BackendName, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type BackendName, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Tensor = TfCore.Tensor;
@@ -111,9 +111,18 @@ export class TfjsBackend implements ComputeBackend {
     let h: Tensor = tf.concat([x as Tensor2D, m as Tensor2D, account as Tensor2D], 1);
     const head = this.layout.head;
     head.slice(0, -1).forEach((layer) => { h = tf.relu(linear(layer.name, h)); });
-    const logits = linear(head[head.length - 1].name, h) as Tensor2D;
+    const logits = this.maskLogits(linear(head[head.length - 1].name, h) as Tensor2D, batch);
     const value = this.layout.value ? tf.reshape(linear(this.layout.value.name, h), [size]) : undefined;
     return { logits, value };
+  }
+
+  /** Adds MASKED_LOGIT_OFFSET to the logits of masked actions (call inside a tidy). */
+  private maskLogits(logits: Tensor2D, batch: ObservationBatch): Tensor2D {
+    const masks = batch.actionMasks;
+    if (!masks) return logits;
+    const offsets = new Float32Array(batch.size * ACTIONS);
+    for (let i = 0; i < offsets.length; i++) offsets[i] = masks[i] ? 0 : MASKED_LOGIT_OFFSET;
+    return this.tf.add(logits, this.tf.tensor2d(offsets, [batch.size, ACTIONS])) as Tensor2D;
   }
 
   private async activate(): Promise<void> {
@@ -193,7 +202,7 @@ export class TfjsBackend implements ComputeBackend {
         headHidden.push(h);
       }
       const last = layout.head[layout.head.length - 1];
-      const logits = tf.add(tf.matMul(h as Tensor2D, weight(last.name)), bias(last.name));
+      const logits = this.maskLogits(tf.add(tf.matMul(h as Tensor2D, weight(last.name)), bias(last.name)) as Tensor2D, batch);
       const value = layout.value ? tf.add(tf.matMul(h as Tensor2D, weight(layout.value.name)), bias(layout.value.name)) : undefined;
       // loss gradient with respect to the logits and the value (loss.ts)
       const scale = 1 / size;

@@ -16,7 +16,16 @@ export const OBSERVATION_WIDTH = OBSERVATION_SIZE;
 export interface ObservationBatch {
   size: number;
   observations: Float32Array;
+  /**
+   * size × 3 action masks (1 allowed, 0 masked), or undefined when every action is allowed. A
+   * masked action gets MASKED_LOGIT_OFFSET added to its logit: probability 0, entropy and gradient
+   * contributions 0 (float32 exp underflows to exactly 0).
+   */
+  actionMasks?: Uint8Array;
 }
+
+/** Added to a masked action's logit: far below any real logit, yet finite (fp16 holds it) so 0·log p stays 0. */
+export const MASKED_LOGIT_OFFSET = -1e4;
 
 /** REINFORCE: loss = −mean(w·log π(a|s)) − β·mean(H), with w the normalised returns. */
 export interface ReinforceLoss {

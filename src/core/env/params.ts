@@ -80,6 +80,18 @@ export function minPositionLevel(params: EnvParams): number {
   return params.positionMode === 'long-only' ? 0 : -maxPositionLevel(params);
 }
 
+/**
+ * Writes which actions change the position at `level` (1) and which would be no-ops there (0):
+ * HOLD always counts, BUY only below the highest level, SELL only above the lowest. A policy that
+ * masks the no-ops has one way to keep a position and one way to change it, so its entropy is the
+ * entropy of its trading decision (three actions left two no-op twins to spread over).
+ */
+export function writeActionMask(level: number, params: EnvParams, target: Uint8Array, offset: number): void {
+  target[offset + ACTIONS.HOLD] = 1;
+  target[offset + ACTIONS.BUY] = level < maxPositionLevel(params) ? 1 : 0;
+  target[offset + ACTIONS.SELL] = level > minPositionLevel(params) ? 1 : 0;
+}
+
 /** The part of MarketData an env reads. */
 export type EnvMarket = Pick<MarketData, 'rows' | 'close' | 'macro' | 'micro' | 'macroSize' | 'microSize'>;
 

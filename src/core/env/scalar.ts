@@ -6,8 +6,8 @@
 import type { Random } from '../random.ts';
 import type { BarRange } from '../features/splits.ts';
 import {
-  ACTIONS, CASH_INDEX, checkEnvMarket, DEFAULT_ENV_PARAMS, MACRO_SIZE, maxPositionLevel, MICRO_SIZE, minPositionLevel,
-  OBSERVATION_SIZE, POSITION_INDEX, type Action, type EnvMarket, type EnvParams,
+  ACTION_COUNT, ACTIONS, CASH_INDEX, checkEnvMarket, DEFAULT_ENV_PARAMS, MACRO_SIZE, maxPositionLevel, MICRO_SIZE, minPositionLevel,
+  OBSERVATION_SIZE, POSITION_INDEX, writeActionMask, type Action, type EnvMarket, type EnvParams,
 } from './params.ts';
 
 export interface ScalarEnvState {
@@ -186,6 +186,13 @@ export class ScalarTradingEnv {
     const result = transition(this.market, this.params, this.current, action);
     this.current = result.state;
     return { observation: this.observation(), reward: result.reward, done: result.state.done, equity: result.state.equity, traded: result.traded };
+  }
+
+  /** Which actions change the position now (see writeActionMask): 3 values, 1 allowed, 0 a no-op. */
+  actionMask(): Uint8Array {
+    const mask = new Uint8Array(ACTION_COUNT);
+    writeActionMask(this.current.level, this.params, mask, 0);
+    return mask;
   }
 
   /** The current observation (a fresh array of OBSERVATION_SIZE values). */

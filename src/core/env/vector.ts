@@ -6,8 +6,8 @@
 import type { Random, RandomState } from '../random.ts';
 import type { BarRange } from '../features/splits.ts';
 import {
-  ACTIONS, checkEnvMarket, DEFAULT_ENV_PARAMS, MACRO_SIZE, maxPositionLevel, MICRO_SIZE, minPositionLevel,
-  OBSERVATION_SIZE, type EnvMarket, type EnvParams,
+  ACTION_COUNT, ACTIONS, checkEnvMarket, DEFAULT_ENV_PARAMS, MACRO_SIZE, maxPositionLevel, MICRO_SIZE, minPositionLevel,
+  OBSERVATION_SIZE, writeActionMask, type EnvMarket, type EnvParams,
 } from './params.ts';
 import { checkEpisodeRange, sampleEpisodeStart, stepConstants } from './scalar.ts';
 
@@ -261,6 +261,12 @@ export class VectorTradingEnv {
     this.level.set(snapshot.level);
     this.active.set(snapshot.active);
     this.episodeReward.set(snapshot.episodeReward);
+  }
+
+  /** Writes each env's action mask (N x 3: 1 where the action changes the position or is HOLD; see writeActionMask). */
+  gatherActionMasks(target: Uint8Array): void {
+    if (target.length < this.count * ACTION_COUNT) throw new RangeError(`action-mask batch needs ${this.count * ACTION_COUNT} values, got ${target.length}`);
+    for (let i = 0; i < this.count; i++) writeActionMask(this.level[i], this.params, target, i * ACTION_COUNT);
   }
 
   /** Writes the N x 122 observation batch (macro row, micro row, position, cash) into `target`. */

@@ -116,8 +116,10 @@ export class RolloutBuffer implements ObservationBatch {
   readonly actionProbabilities: Float32Array;
   /** Value estimates while acting (PPO). */
   readonly values: Float32Array;
+  /** size × 3 action masks (see writeActionMask), when the policy masks no-op actions. */
+  readonly actionMasks: Uint8Array | undefined;
 
-  constructor(envs: number, horizon: number) {
+  constructor(envs: number, horizon: number, maskActions = false) {
     this.envs = envs;
     this.horizon = horizon;
     this.size = envs * horizon;
@@ -127,11 +129,16 @@ export class RolloutBuffer implements ObservationBatch {
     this.alive = new Uint8Array(this.size);
     this.actionProbabilities = new Float32Array(this.size);
     this.values = new Float32Array(this.size);
+    this.actionMasks = maskActions ? new Uint8Array(this.size * ACTIONS) : undefined;
   }
 
   /** Rows [start, start + count) as an observation batch (a view, no copy). */
   rows(start: number, count: number): ObservationBatch {
-    return { size: count, observations: this.observations.subarray(start * OBSERVATION_WIDTH, (start + count) * OBSERVATION_WIDTH) };
+    return {
+      size: count,
+      observations: this.observations.subarray(start * OBSERVATION_WIDTH, (start + count) * OBSERVATION_WIDTH),
+      actionMasks: this.actionMasks?.subarray(start * ACTIONS, (start + count) * ACTIONS),
+    };
   }
 
   /** Indices of the rows to learn from, or undefined when every row is alive (the usual case). */
@@ -148,9 +155,12 @@ export class RolloutBuffer implements ObservationBatch {
 /** Gathers the given rows into a new compact batch (PPO minibatches, dead rows left out). */
 export function gatherRows(source: ObservationBatch, indices: Int32Array): ObservationBatch {
   const observations = new Float32Array(indices.length * OBSERVATION_WIDTH);
+  const sourceMasks = source.actionMasks;
+  const actionMasks = sourceMasks ? new Uint8Array(indices.length * ACTIONS) : undefined;
   for (let k = 0; k < indices.length; k++) {
     const row = indices[k];
     observations.set(source.observations.subarray(row * OBSERVATION_WIDTH, (row + 1) * OBSERVATION_WIDTH), k * OBSERVATION_WIDTH);
+    if (actionMasks) actionMasks.set(sourceMasks!.subarray(row * ACTIONS, (row + 1) * ACTIONS), k * ACTIONS);
   }
-  return { size: indices.length, observations };
+  return { size: indices.length, observations, actionMasks };
 }

@@ -37,6 +37,8 @@ export interface RlConfig extends OptimizationFlags {
   gradientClip: number;
   /** Entropy bonus coefficient β; 0 disables it (0..10). */
   entropyCoefficient: number;
+  /** Give no probability to actions that would not change the position (SELL when flat, BUY when fully long), in both modes. */
+  maskInvalidActions: boolean;
   /** Rollouts whose gradients are accumulated per optimizer step when gradientAccumulation is on (1..64). */
   accumulation: number;
   /** Dropout probability after each MacroNet block during learning (0..0.9). */
@@ -76,6 +78,7 @@ export const rlConfigFields: Record<keyof RlConfig, Field> = {
   learningRate: { doc: 'Adam learning rate', kind: 'number', min: 0, max: 1 },
   gradientClip: { doc: 'Max global gradient norm (0 = off)', kind: 'number', min: 0, max: 1e6 },
   entropyCoefficient: { doc: 'Entropy bonus (0 = off)', kind: 'number', min: 0, max: 10 },
+  maskInvalidActions: { doc: 'Mask actions that would not change the position', kind: 'boolean' },
   accumulation: { doc: 'Rollouts per optimizer step', kind: 'integer', min: 1, max: 64 },
   dropout: { doc: 'MacroNet dropout probability', kind: 'number', min: 0, max: 0.9 },
   batchNormMomentum: { doc: 'BatchNorm running-statistics momentum', kind: 'number', min: 0, max: 1 },
@@ -107,6 +110,7 @@ export function defaultRlConfig(mode: TrainingMode): RlConfig {
     learningRate: 3e-4,
     gradientClip: 1,
     entropyCoefficient: 0.01,
+    maskInvalidActions: true,
     accumulation: 4,
     dropout: 0.1,
     batchNormMomentum: 0.1,

@@ -9,7 +9,7 @@
 import type { EvaluationReport } from '../../shared/metrics.ts';
 import type { ComputeBackend } from '../compute/types.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
-import { ACTIONS, createEnvParams, type EnvParams } from '../env/params.ts';
+import { ACTION_COUNT, ACTIONS, createEnvParams, OBSERVATION_SIZE, type EnvParams } from '../env/params.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import type { MarketData } from '../features/market-data.ts';
 import type { SplitName } from '../features/splits.ts';
@@ -43,6 +43,8 @@ export interface EvaluationOptions {
   sampling: Random;
   /** Seed of the random baseline, fixed per run so its curve is the same at every evaluation. */
   randomSeed: number;
+  /** Mask the actions that would not change the position, as the policy was trained (see RlConfig.maskInvalidActions). */
+  maskInvalidActions: boolean;
 }
 
 interface Window {
@@ -79,11 +81,13 @@ export async function evaluateSplits(options: EvaluationOptions): Promise<SplitE
     return curve;
   });
   const positions = windows.map((window) => new Float64Array(window.steps));
-  const observations = new Float32Array(windows.length * 122);
+  const observations = new Float32Array(windows.length * OBSERVATION_SIZE);
+  const actionMasks = options.maskInvalidActions ? new Uint8Array(windows.length * ACTION_COUNT) : undefined;
   const actions = new Uint8Array(windows.length);
   for (let t = 0; t < maxSteps; t++) {
     env.gatherObservations(observations);
-    const policy = await options.backend.act(options.state, { size: windows.length, observations });
+    if (actionMasks) env.gatherActionMasks(actionMasks);
+    const policy = await options.backend.act(options.state, { size: windows.length, observations, actionMasks });
     windows.forEach((window, i) => {
       if (t >= window.steps) actions[i] = ACTIONS.HOLD;
       else if (window.policy === 0) actions[i] = greedyAction(policy.probabilities, i);

@@ -9,7 +9,7 @@ import type { VectorTradingEnv } from '../env/vector.ts';
 import type { Random } from '../random.ts';
 import { RolloutBuffer, sampleAction } from './batch.ts';
 import type { NetworkState } from './network.ts';
-import { ACTIONS } from '../env/params.ts';
+import { ACTION_COUNT, ACTIONS } from '../env/params.ts';
 
 /** Original mode: one episode of one scalar env; returns its return in percent of the start capital. */
 export async function collectScalarEpisode(
@@ -20,8 +20,9 @@ export async function collectScalarEpisode(
   let observation = env.reset();
   for (let t = 0; t < buffer.horizon; t++) {
     buffer.observations.set(observation, t * observation.length);
+    buffer.actionMasks?.set(env.actionMask(), t * ACTION_COUNT);
     buffer.alive[t] = 1;
-    const policy = await backend.act(state, { size: 1, observations: observation });
+    const policy = await backend.act(state, buffer.rows(t, 1));
     const action = sampleAction(policy.probabilities, 0, random);
     buffer.actions[t] = action;
     buffer.actionProbabilities[t] = policy.probabilities[action];
@@ -51,6 +52,7 @@ export async function collectVectorRollout(
     const row = t * envs;
     const observation = buffer.rows(row, envs);
     env.gatherObservations(observation.observations);
+    if (observation.actionMasks) env.gatherActionMasks(observation.actionMasks);
     const policy = batchedActing ? await backend.act(state, observation) : undefined;
     for (let i = 0; i < envs; i++) {
       if (ended[i]) {

@@ -90,7 +90,7 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
   const evaluate = async () => {
     lastEvaluation = await evaluateSplits({
       market, params: envParams, backend: backends.evaluation, state: training.state, splits: ['validation', 'test'],
-      segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed,
+      segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed, maskInvalidActions: config.maskInvalidActions,
     });
     for (const split of lastEvaluation) reporter.evaluation(toEvaluationReport(split, training.counters.updates, elapsed()));
   };

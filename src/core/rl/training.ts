@@ -92,7 +92,7 @@ export class RlTraining {
     this.learning = learning;
     this.maskGenerator = maskGenerator;
     this.envs = effectiveEnvs(config);
-    this.buffer = new RolloutBuffer(this.envs, config.horizon);
+    this.buffer = new RolloutBuffer(this.envs, config.horizon, config.maskInvalidActions);
     // the env stream draws episode starts; the envs keep a reference, so checkpoints capture it here
     const params = createEnvParams({ ...data.params, episodeLength: config.horizon });
     if (config.vectorizedEnvs) this.vectorEnv = new VectorTradingEnv(data.market, data.range, this.random.env, { count: this.envs, autoReset: false }, params);

@@ -1,4 +1,5 @@
 // Small random batches and networks shared by the compute tests.
+import { DEFAULT_ENV_PARAMS, writeActionMask } from '../../../src/core/env/params.ts';
 import { Random } from '../../../src/core/random.ts';
 import { initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from '../../../src/core/rl/network.ts';
 import type { LearnBatch, LossSpec } from '../../../src/core/compute/types.ts';
@@ -19,10 +20,17 @@ export function makeNetwork(seed: number, valueHead: boolean, dropout = 0.1): { 
   return { layout, state };
 }
 
-export function makeBatch(seed: number, size: number, layout: NetworkLayout, kind: LossSpec['kind'], dropout = 0.1): LearnBatch {
+export function makeBatch(seed: number, size: number, layout: NetworkLayout, kind: LossSpec['kind'], dropout = 0.1, maskActions = true): LearnBatch {
   const random = new Random(seed);
   const fill = (length: number, scale = 1) => Float32Array.from({ length }, () => random.normal() * scale);
-  const actions = Uint8Array.from({ length: size }, () => random.nextInt(3));
+  const observations = Float32Array.from({ length: size * 122 }, (_, i) => (i % 122 < 120 ? random.normal() : i % 122 === 120 ? random.nextInt(2) : random.nextFloat()));
+  // long-only all-in masks from the position column: SELL is a no-op when flat, BUY when long
+  const actionMasks = maskActions ? new Uint8Array(size * 3) : undefined;
+  if (actionMasks) for (let row = 0; row < size; row++) writeActionMask(observations[row * 122 + 120], DEFAULT_ENV_PARAMS, actionMasks, row * 3);
+  const actions = Uint8Array.from({ length: size }, (_, row) => {
+    const allowed = [0, 1, 2].filter((action) => !actionMasks || actionMasks[row * 3 + action]);
+    return allowed[random.nextInt(allowed.length)];
+  });
   const dropoutMasks = dropout > 0
     ? layout.macro.map((layer) => Uint8Array.from({ length: size * layer.outputs }, () => (random.nextFloat() < dropout ? 0 : 1)))
     : undefined;
@@ -31,7 +39,8 @@ export function makeBatch(seed: number, size: number, layout: NetworkLayout, kin
     : { kind, advantages: fill(size), oldLogProbs: Float32Array.from({ length: size }, () => Math.log(random.uniform(0.2, 0.5))), returns: fill(size), clipEpsilon: 0.2, valueCoefficient: 0.5, entropyCoefficient: 0.01 };
   return {
     size,
-    observations: Float32Array.from({ length: size * 122 }, (_, i) => (i % 122 < 120 ? random.normal() : i % 122 === 120 ? random.nextInt(2) : random.nextFloat())),
+    observations,
+    actionMasks,
     actions,
     dropoutMasks,
     loss,

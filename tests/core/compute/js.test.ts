@@ -65,11 +65,13 @@ describe('js backend acting', () => {
     const batch = makeBatch(6, 7, layout, 'ppo');
     const all = backend.actSync(state, batch);
     for (let row = 0; row < batch.size; row++) {
-      const single = backend.actSync(state, { size: 1, observations: batch.observations.slice(row * 122, row * 122 + 122) });
+      const single = backend.actSync(state, { size: 1, observations: batch.observations.slice(row * 122, row * 122 + 122), actionMasks: batch.actionMasks!.slice(row * 3, row * 3 + 3) });
       expect(Array.from(single.probabilities)).toEqual(Array.from(all.probabilities.slice(row * 3, row * 3 + 3)));
       expect(single.values![0]).toBe(all.values![row]);
     }
     const sums = [0, 1, 2].map((row) => all.probabilities[row * 3] + all.probabilities[row * 3 + 1] + all.probabilities[row * 3 + 2]);
     for (const sum of sums) expect(sum).toBeCloseTo(1, 6);
+    // a masked action gets exactly no probability
+    all.probabilities.forEach((probability, i) => { if (!batch.actionMasks![i]) expect(probability).toBe(0); });
   });
 });

@@ -1,6 +1,7 @@
 // Parity property test: the vector env reproduces N scalar envs exactly, for random seeds, random
 // params and random action sequences, N in {1, 7, 32, 256}: rewards, dones, equity and every
-// observation value (max abs error < 1e-6; in practice 0).
+// observation value (max abs error < 1e-6; in practice 0), and the same action masks, which are
+// exact (a masked action never trades, an allowed BUY or SELL always does).
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
 import { createEnvParams, OBSERVATION_SIZE, type Action, type EnvParams } from '../../../src/core/env/params.ts';
@@ -38,9 +39,13 @@ function runParity(count: number, seed: number, steps: number): { maxError: numb
   const actions = new Uint8Array(count);
   let maxError = 0;
   let mismatches = 0;
+  const masks = new Uint8Array(count * 3);
   const compareObservations = () => {
     vector.gatherObservations(batch);
+    vector.gatherActionMasks(masks);
     for (let i = 0; i < count; i++) {
+      const scalarMask = scalars[i].actionMask();
+      for (let a = 0; a < 3; a++) if (scalarMask[a] !== masks[i * 3 + a]) mismatches++;
       for (let k = 0; k < OBSERVATION_SIZE; k++) maxError = Math.max(maxError, Math.abs(batch[i * OBSERVATION_SIZE + k] - observations[i][k]));
       if (vector.rows[i] !== scalars[i].state.startBar + scalars[i].state.step) mismatches++;
     }
@@ -50,7 +55,10 @@ function runParity(count: number, seed: number, steps: number): { maxError: numb
     // Bias towards runs of one action now and then, so positions are held as well as flipped.
     const mode = actionRandom.nextInt(3);
     for (let i = 0; i < count; i++) actions[i] = mode === 0 ? 0 : actionRandom.nextInt(3);
+    const before = masks.slice();
     vector.step(actions);
+    // the mask is exact: a masked action never trades, an allowed BUY or SELL always does
+    for (let i = 0; i < count; i++) if (actions[i] !== 0 && vector.traded[i] !== before[i * 3 + actions[i]]) mismatches++;
     observations = scalars.map((env, i) => {
       const result = env.step(actions[i] as Action);
       maxError = Math.max(maxError, Math.abs(result.reward - vector.rewards[i]), Math.abs(result.equity - vector.stepEquity[i]));
