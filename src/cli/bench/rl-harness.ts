@@ -12,6 +12,8 @@ import { disposeBackends, selectBackends } from '../../core/rl/backends.ts';
 import { defaultRlConfig, type RlConfig } from '../../core/rl/config.ts';
 import { evaluateSplits, type SplitEvaluation } from '../../core/rl/evaluation.ts';
 import { layoutFor, RlTraining } from '../../core/rl/training.ts';
+import { SELECTION_POLICY } from '../../core/rl/trainer.ts';
+import type { NetworkState } from '../../core/rl/network.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { Random } from '../../core/random.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
@@ -42,7 +44,10 @@ export interface ThroughputOptions {
   warmupSeconds: number;
   seconds: number;
   cache?: AutoCache;
-  /** Evaluate on the test split at the end (learning-quality runs). */
+  /**
+   * Learning-quality runs: evaluate on the validation split every `evaluationEvery` updates to keep
+   * the best policy (as the trainer does), then both the final and the best policy on the test split.
+   */
   evaluate?: boolean;
 }
 
@@ -61,6 +66,8 @@ export interface ThroughputResult {
   rssStartMB: number;
   rssEndMB: number;
   test?: Record<string, number>;
+  /** Test figures of the best-on-validation policy, with the update that produced it. */
+  bestTest?: Record<string, number>;
 }
 
 function slope(points: [number, number][]): number {
@@ -79,7 +86,9 @@ function slope(points: [number, number][]): number {
 
 /** Trains one configuration for warm-up + measured seconds; figures cover the measured part only. */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
-  const config: RlConfig = { ...defaultRlConfig(options.mode), evaluationEvery: 0, ...options.overrides };
+  // throughput runs do not evaluate; quality runs evaluate as often as a real run
+  const defaults = defaultRlConfig(options.mode);
+  const config: RlConfig = { ...defaults, evaluationEvery: options.evaluate ? defaults.evaluationEvery : 0, ...options.overrides };
   const data = defaultMarket();
   const layout = layoutFor(config);
   const backends = await selectBackends(config, layout, options.cache, () => performance.now());
@@ -94,8 +103,16 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     const stepsBefore = training.counters.envSteps;
     const rss: [number, number][] = [];
     let nextSample = started;
+    const evaluation = (state: NetworkState, split: 'validation' | 'test', stream: number) => evaluateSplits({
+      market: data, params: DEFAULT_ENV_PARAMS, backend: backends.evaluation, state, splits: [split],
+      segments: config.evaluationSegments, sampling: Random.derive(options.seed, stream), randomSeed: Random.derive(options.seed, 1000).nextUint32(), maskInvalidActions: config.maskInvalidActions,
+    }).then(([result]) => result);
+    const considerBest = async () => training.considerBest((await evaluation(training.state, 'validation', 3000 + training.counters.updates)).metrics[SELECTION_POLICY].sharpe);
     while (performance.now() - started < options.seconds * 1000) {
+      const updatesBefore = training.counters.updates;
       await training.iterate();
+      const every = config.evaluationEvery;
+      if (options.evaluate && every > 0 && Math.floor(training.counters.updates / every) > Math.floor(updatesBefore / every)) await considerBest();
       const now = performance.now();
       if (now >= nextSample) {
         rss.push([(now - started) / 60_000, process.memoryUsage().rss / 2 ** 20]);
@@ -119,11 +136,10 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       rssEndMB: rss[rss.length - 1]?.[1] ?? 0,
     };
     if (options.evaluate) {
-      const [test] = await evaluateSplits({
-        market: data, params: DEFAULT_ENV_PARAMS, backend: backends.evaluation, state: training.state, splits: ['test'],
-        segments: config.evaluationSegments, sampling: Random.derive(options.seed, 2000), randomSeed: Random.derive(options.seed, 1000).nextUint32(), maskInvalidActions: config.maskInvalidActions,
-      });
-      result.test = testFigures(test);
+      await considerBest();
+      result.test = testFigures(await evaluation(training.state, 'test', 2000));
+      const best = training.best!;
+      result.bestTest = { update: best.update, validationSharpeSampled: best.validationSharpe, ...testFigures(await evaluation(best.state, 'test', 2000)) };
     }
     return result;
   } finally {
@@ -135,6 +151,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
 function testFigures(test: SplitEvaluation): Record<string, number> {
   return {
     sharpeGreedy: test.metrics['policy (greedy)'].sharpe,
+    returnPctSampled: test.metrics['policy (sampled)'].totalReturn * 100,
+    tradesSampled: test.metrics['policy (sampled)'].trades,
     sharpeSampled: test.metrics['policy (sampled)'].sharpe,
     sharpeBuyAndHold: test.metrics['buy-and-hold'].sharpe,
     sharpeRandom: test.metrics.random.sharpe,

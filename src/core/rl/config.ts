@@ -120,7 +120,7 @@ export function defaultRlConfig(mode: TrainingMode): RlConfig {
     epochs: 4,
     minibatches: 4,
     valueCoefficient: 0.5,
-    evaluationEvery: 100,
+    evaluationEvery: 50,
     evaluationSegments: 32,
     checkpointEvery: 100,
     threads: 0,

@@ -19,7 +19,8 @@ import { greedyAction, sampleAction } from './batch.ts';
 import type { NetworkState } from './network.ts';
 import { downsampleCurve, statsFromMetrics } from '../env/evaluation-report.ts';
 
-export const evaluationPolicies = ['policy (greedy)', 'policy (sampled)', 'buy-and-hold', 'random'] as const;
+// sampled first: the trained (stochastic) policy is the one the views and the compare table report; greedy is its argmax
+export const evaluationPolicies = ['policy (sampled)', 'policy (greedy)', 'buy-and-hold', 'random'] as const;
 export type EvaluationPolicy = (typeof evaluationPolicies)[number];
 
 export interface SplitEvaluation {

@@ -27,6 +27,12 @@ export interface RlResources {
   maskGenerator?: () => DropoutMaskGenerator;
 }
 
+/**
+ * The policy whose validation Sharpe chooses the best policy. Sampled, not greedy: REINFORCE learns a
+ * stochastic policy whose entries are small per-step probabilities, so its argmax often never trades.
+ */
+export const SELECTION_POLICY = 'policy (sampled)';
+
 /** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
 const METRIC_INTERVAL_MS = 500;
 
@@ -93,6 +99,8 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
       segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed, maskInvalidActions: config.maskInvalidActions,
     });
     for (const split of lastEvaluation) reporter.evaluation(toEvaluationReport(split, training.counters.updates, elapsed()));
+    const validation = lastEvaluation.find((split) => split.split === 'validation');
+    if (validation) training.considerBest(validation.metrics[SELECTION_POLICY].sharpe);
   };
   const flushMetrics = (now: number) => {
     const at = { elapsedMs: elapsed(), step: training.counters.episodes };
@@ -139,11 +147,19 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
   // stop and budget end both save, so the run can be resumed or extended
   await context.checkpoints.save(training.saveCheckpoint(elapsed()));
   await evaluate();
+  const test = lastEvaluation?.find((split) => split.split === 'test');
+  // the best-on-validation policy, on the test split it never saw while being chosen
+  const best = training.best;
+  const bestTest = best && best.update !== training.counters.updates
+    ? (await evaluateSplits({
+      market, params: envParams, backend: backends.evaluation, state: best.state, splits: ['test'],
+      segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed, maskInvalidActions: config.maskInvalidActions,
+    }))[0]
+    : test;
   reporter.progress(stopped ? budgetFraction() : 1, stopped ? 'stopped' : 'completed');
 
   const seconds = elapsed() / 1000;
   const episodes = training.counters.episodes;
-  const test = lastEvaluation?.find((split) => split.split === 'test');
   const extra: Record<string, number | string | boolean | null> = {
     algorithm: config.algorithm,
     parameters: layout(config),
@@ -174,6 +190,14 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
     extra.testReturnPctGreedy = test.metrics['policy (greedy)'].totalReturn * 100;
     extra.testMaxDrawdownPctGreedy = test.metrics['policy (greedy)'].maxDrawdown * 100;
     extra.testTradesGreedy = test.metrics['policy (greedy)'].trades;
+    extra.testReturnPctSampled = test.metrics['policy (sampled)'].totalReturn * 100;
+  }
+  if (best && bestTest) {
+    extra.bestUpdate = best.update;
+    extra.bestValidationSharpeSampled = best.validationSharpe;
+    extra.bestTestSharpeSampled = bestTest.metrics['policy (sampled)'].sharpe;
+    extra.bestTestSharpeGreedy = bestTest.metrics['policy (greedy)'].sharpe;
+    extra.bestTestReturnPctSampled = bestTest.metrics['policy (sampled)'].totalReturn * 100;
   }
   return {
     stopped,
@@ -181,7 +205,7 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
       seconds,
       episodes,
       episodesPerMin: seconds > 0 ? ((episodes - startEpisodes) / (context.now() - startedAt)) * 60_000 : 0,
-      ...(test ? { finalEquity: test.metrics['policy (greedy)'].finalEquity } : {}),
+      ...(test ? { finalEquity: test.metrics[SELECTION_POLICY].finalEquity } : {}),
       extra,
     },
   };

@@ -9,7 +9,7 @@ import { Adam } from './adam.ts';
 import { drawDropoutSeeds, dropoutMaskShape, inlineMaskGenerator, RolloutBuffer, type DropoutMaskGenerator } from './batch.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
 import { effectiveAccumulation, effectiveEnvs, type RlConfig } from './config.ts';
-import { initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
+import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
 import { ppoUpdate } from './ppo.ts';
 import { reinforceStep } from './reinforce.ts';
 import { collectScalarEpisode, collectVectorRollout } from './rollout.ts';
@@ -49,6 +49,15 @@ export interface IterationReport {
   updates: number;
 }
 
+/** A copy of the policy that scored best on the validation split so far. */
+export interface BestPolicy {
+  state: NetworkState;
+  /** Optimizer steps when it was taken. */
+  update: number;
+  /** The score that chose it: the sampled policy's validation Sharpe. */
+  validationSharpe: number;
+}
+
 interface CheckpointHeader {
   format: 'traindeck-rl';
   seed: number;
@@ -58,6 +67,7 @@ interface CheckpointHeader {
   adamStep: number;
   accumulatedCount: number;
   stateVersion: number;
+  best?: { update: number; validationSharpe: number };
 }
 
 export function layoutFor(config: RlConfig): NetworkLayout {
@@ -73,6 +83,12 @@ export class RlTraining {
   readonly random: Record<RandomStream, Random>;
   readonly counters: TrainingCounters = { episodes: 0, rollouts: 0, updates: 0, envSteps: 0, elapsedMs: 0 };
   readonly envs: number;
+  /**
+   * Early stopping on the validation split: the best policy seen at an evaluation. Runs on the
+   * default dataset reach their best within a few minutes and can then drift (see docs/rl.md), so
+   * the run keeps this copy; the test split never takes part in choosing it.
+   */
+  best: BestPolicy | undefined;
   private readonly acting: ComputeBackend;
   private readonly learning: ComputeBackend;
   private readonly buffer: RolloutBuffer;
@@ -145,6 +161,18 @@ export class RlTraining {
     return { episodes: this.envs, envSteps, episodeReturnsPct, terms, updates };
   }
 
+  /** Keeps a copy of the current policy when `validationSharpe` beats the best so far; returns whether it did. */
+  considerBest(validationSharpe: number): boolean {
+    if (!Number.isFinite(validationSharpe) || (this.best && validationSharpe <= this.best.validationSharpe)) return false;
+    this.best = {
+      // a separate state object, so backends cache its weights apart from the live policy's
+      state: cloneNetworkState(this.state),
+      update: this.counters.updates,
+      validationSharpe,
+    };
+    return true;
+  }
+
   /** Everything needed to continue exactly; taken between iterations. */
   saveCheckpoint(elapsedMs: number): Uint8Array {
     const header: CheckpointHeader = {
@@ -156,6 +184,7 @@ export class RlTraining {
       adamStep: this.adam.step,
       accumulatedCount: this.adam.accumulatedCount,
       stateVersion: this.state.version,
+      ...(this.best ? { best: { update: this.best.update, validationSharpe: this.best.validationSharpe } } : {}),
     };
     return encodeCheckpoint(header, {
       parameters: this.state.parameters,
@@ -164,6 +193,7 @@ export class RlTraining {
       adamM: this.adam.m,
       adamV: this.adam.v,
       accumulated: this.adam.accumulated,
+      ...(this.best ? { bestParameters: this.best.state.parameters, bestRunningMean: this.best.state.runningMean, bestRunningVariance: this.best.state.runningVariance } : {}),
     });
   }
 
@@ -187,6 +217,18 @@ export class RlTraining {
     this.adam.accumulatedCount = header.accumulatedCount;
     this.state.version = header.stateVersion + 1;
     for (const name of randomStreams) this.random[name].setState(header.random[name]);
+    this.best = undefined;
+    if (header.best) {
+      const best: BestPolicy = {
+        state: { version: 0, parameters: new Float32Array(this.state.parameters.length), runningMean: new Float32Array(this.state.runningMean.length), runningVariance: new Float32Array(this.state.runningVariance.length) },
+        update: header.best.update,
+        validationSharpe: header.best.validationSharpe,
+      };
+      copy('bestParameters', best.state.parameters);
+      copy('bestRunningMean', best.state.runningMean);
+      copy('bestRunningVariance', best.state.runningVariance);
+      this.best = best;
+    }
     Object.assign(this.counters, header.counters);
   }
 }

@@ -37,6 +37,29 @@ describe('RL checkpoints', () => {
     });
   }
 
+  it('keeps the best policy on validation, apart from the live one, and carries it through a checkpoint', async () => {
+    const market = syntheticMarket(7);
+    const config: RlConfig = { ...defaultRlConfig('optimized'), envs: 2, horizon: 20, accumulation: 1, backendChoice: false, fp16: false };
+    const run = training(config, market);
+    await run.iterate();
+    expect(run.considerBest(Number.NaN)).toBe(false);
+    expect(run.considerBest(1.5)).toBe(true);
+    const kept = run.best!.state.parameters.slice();
+    await run.iterate();
+    expect(run.considerBest(1.2)).toBe(false); // worse: the first copy stays
+    expect(Array.from(run.best!.state.parameters)).toEqual(Array.from(kept));
+    expect(Array.from(run.state.parameters)).not.toEqual(Array.from(kept)); // the live policy moved on
+    expect(run.best).toMatchObject({ update: 1, validationSharpe: 1.5 });
+
+    const resumed = training(config, market);
+    resumed.restore(run.saveCheckpoint(0));
+    expect(resumed.best).toMatchObject({ update: 1, validationSharpe: 1.5 });
+    expect(Array.from(resumed.best!.state.parameters)).toEqual(Array.from(kept));
+    expect(Array.from(resumed.best!.state.runningVariance)).toEqual(Array.from(run.best!.state.runningVariance));
+    expect(resumed.considerBest(2)).toBe(true);
+    expect(resumed.best!.update).toBe(2);
+  });
+
   it('round-trips arrays and names what is wrong with bad bytes', () => {
     const bytes = encodeCheckpoint({ hello: 1 }, { a: Float32Array.of(1.5, -2), b: Float64Array.of(Math.PI) });
     const decoded = decodeCheckpoint<{ hello: number }>(bytes);

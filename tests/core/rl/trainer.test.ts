@@ -49,9 +49,14 @@ describe('rlTrainer', () => {
     expect(splits.filter((split) => split === 'test').length).toBe(3);
     expect(splits.filter((split) => split === 'validation').length).toBe(3);
     const last = run.evaluations[run.evaluations.length - 1];
-    expect(last.curves.map((curve) => curve.policy)).toEqual(['policy (greedy)', 'policy (sampled)', 'buy-and-hold', 'random']);
+    expect(last.curves.map((curve) => curve.policy)).toEqual(['policy (sampled)', 'policy (greedy)', 'buy-and-hold', 'random']);
     expect(last.stats[0].finalEquity).toBeCloseTo(last.curves[0].equity[last.curves[0].equity.length - 1], 6);
     expect(typeof outcome.summary.extra.testSharpeGreedy).toBe('number');
+    expect(outcome.summary.finalEquity).toBe(last.stats[0].finalEquity); // the sampled (trained) policy
+    // early stopping: the best policy on validation, with its test figures
+    expect(outcome.summary.extra.bestUpdate).toBeGreaterThan(0);
+    expect(typeof outcome.summary.extra.bestValidationSharpeSampled).toBe('number');
+    expect(typeof outcome.summary.extra.bestTestSharpeSampled).toBe('number');
     expect(run.saved.length).toBe(1);
   });
 
