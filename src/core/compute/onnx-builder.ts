@@ -52,12 +52,7 @@ export class GraphBuilder {
 
   /** A float zero vector of the given length. */
   zeros(length: number): string {
-    return this.filled(length, 0);
-  }
-
-  /** A float vector of the given length with every entry `value`. */
-  filled(length: number, value: number): string {
-    return this.constant(TensorType.float, new Array<number>(length).fill(value), [length]);
+    return this.constant(TensorType.float, new Array<number>(length).fill(0), [length]);
   }
 
   /** A shared float constant of shape [1] (broadcasts against anything). */

@@ -2,7 +2,7 @@
 // AttributeProto, TensorProto, ValueInfoProto) the generated graphs use. Field numbers follow
 // onnx/onnx.proto3; only what is written here is supported.
 
-export const TensorType = { float: 1, uint8: 2, int64: 7, bool: 9, float16: 10 } as const;
+export const TensorType = { float: 1, uint8: 2, int64: 7, float16: 10 } as const;
 export type TensorElementType = (typeof TensorType)[keyof typeof TensorType];
 
 export type AttributeValue =
