@@ -28,12 +28,13 @@ export class ThreadMaskGenerator implements DropoutMaskGenerator {
 
   constructor(entry: URL = maskThreadUrl()) {
     this.worker = new Worker(entry);
-    // an idle helper must not keep the process alive
+    // an idle helper must not keep the process alive; one with work pending must (see settled)
     this.worker.unref();
     this.worker.on('message', (response: MaskResponse) => {
       const waiting = this.pending.get(response.id);
       if (!waiting) return;
       this.pending.delete(response.id);
+      this.settled();
       if ('error' in response) waiting.reject(new Error(`dropout-mask thread: ${response.error}`));
       else waiting.resolve(response.masks);
     });
@@ -48,16 +49,23 @@ export class ThreadMaskGenerator implements DropoutMaskGenerator {
     if (this.closed) return Promise.reject(new Error('the dropout-mask thread is closed'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       const request: MaskRequest = { id, shape, seeds, rows };
       this.worker.postMessage(request);
     });
   }
 
+  /** Lets the process exit again once no request is waiting (a caller awaiting masks holds no handle of its own). */
+  private settled(): void {
+    if (this.pending.size === 0) this.worker.unref();
+  }
+
   private fail(error: Error): void {
     this.failure ??= error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
+    this.settled();
   }
 
   async dispose(): Promise<void> {

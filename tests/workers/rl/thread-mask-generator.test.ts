@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drawDropoutMasks, drawDropoutSeeds, dropoutMaskShape, fillDropoutMasks } from '../../../src/core/rl/batch.ts';
 import { networkLayout } from '../../../src/core/rl/network.ts';
@@ -51,5 +56,28 @@ describe('dropout masks on a helper thread', () => {
   it('reports a bad request as an error naming the problem', async () => {
     generator = new ThreadMaskGenerator();
     await expect(generator.generate({ dropout: 0.1, widths: [6] }, new Uint32Array(4), 10)).rejects.toThrow(/multiples of 4, got 6/);
+  });
+
+  it('keeps the process alive while masks are pending and lets it exit once they are delivered', async () => {
+    const module = (path: string) => JSON.stringify(new URL(`../../../src/${path}`, import.meta.url).href);
+    // awaiting masks holds no handle of its own: without a ref the process would exit before they arrive
+    const script = `
+      const { ThreadMaskGenerator } = await import(${module('workers/rl/thread-mask-generator.ts')});
+      const { drawDropoutSeeds, dropoutMaskShape } = await import(${module('core/rl/batch.ts')});
+      const { networkLayout } = await import(${module('core/rl/network.ts')});
+      const { Random } = await import(${module('core/random.ts')});
+      const layout = networkLayout({ valueHead: false, dropout: 0.1 });
+      const masks = await new ThreadMaskGenerator().generate(dropoutMaskShape(layout), drawDropoutSeeds(layout, new Random(1)), 4800);
+      console.log(masks.map((mask) => mask.length).join(','));`;
+    // a file, not --eval: the worker thread inherits the parent's exec arguments
+    const directory = mkdtempSync(join(tmpdir(), 'traindeck-mask-'));
+    try {
+      const file = join(directory, 'wait-for-masks.mjs');
+      writeFileSync(file, script);
+      const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 20_000 });
+      expect(stdout.trim()).toBe('921600,614400,460800,307200');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
