@@ -10,15 +10,13 @@ import { createMarketData, type MarketData } from '../../core/features/market-da
 import { generateRegimeMarket } from '../../core/market/generator.ts';
 import { disposeBackends, selectBackends } from '../../core/rl/backends.ts';
 import { defaultRlConfig, type RlConfig } from '../../core/rl/config.ts';
-import { evaluateSplits, type SplitEvaluation } from '../../core/rl/evaluation.ts';
-import { layoutFor, RlTraining } from '../../core/rl/training.ts';
-import { SELECTION_POLICY } from '../../core/rl/trainer.ts';
+import { evaluateSplits, SELECTION_POLICY, type SplitEvaluation } from '../../core/rl/evaluation.ts';
+import { layoutFor, maskGeneratorFor, RlTraining } from '../../core/rl/training.ts';
 import type { NetworkState } from '../../core/rl/network.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { Random } from '../../core/random.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ThreadMaskGenerator } from '../../workers/rl/thread-mask-generator.ts';
-import { inlineMaskGenerator } from '../../core/rl/batch.ts';
 
 let market: MarketData | undefined;
 
@@ -93,7 +91,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const layout = layoutFor(config);
   const backends = await selectBackends(config, layout, options.cache, () => performance.now());
   // as in the trainer worker: masks on a helper thread with vectorized returns
-  const masks = config.vectorizedReturns ? new ThreadMaskGenerator() : inlineMaskGenerator;
+  const masks = maskGeneratorFor(config, () => new ThreadMaskGenerator());
   try {
     const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning, masks);
     const warmupEnd = performance.now() + options.warmupSeconds * 1000;

@@ -23,6 +23,13 @@ import { downsampleCurve, statsFromMetrics } from '../env/evaluation-report.ts';
 export const evaluationPolicies = ['policy (sampled)', 'policy (greedy)', 'buy-and-hold', 'random'] as const;
 export type EvaluationPolicy = (typeof evaluationPolicies)[number];
 
+/**
+ * The policy whose validation Sharpe chooses the best policy (early stopping) and whose figures
+ * headline a run. Sampled, not greedy: REINFORCE learns a stochastic policy whose entries are small
+ * per-step probabilities, so its argmax often never trades.
+ */
+export const SELECTION_POLICY: EvaluationPolicy = 'policy (sampled)';
+
 export interface SplitEvaluation {
   split: SplitName;
   /** Bars in the split. */

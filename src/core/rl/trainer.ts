@@ -10,10 +10,10 @@ import { Random } from '../random.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
 import { disposeBackends, selectBackends, type RunBackends } from './backends.ts';
 import { flagNames, parseRlConfig, type RlConfig } from './config.ts';
-import { evaluateSplits, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
+import { evaluateSplits, SELECTION_POLICY, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
 import { describeNetwork } from './network.ts';
-import { layoutFor, RlTraining } from './training.ts';
-import { inlineMaskGenerator, type DropoutMaskGenerator } from './batch.ts';
+import { layoutFor, maskGeneratorFor, RlTraining } from './training.ts';
+import type { DropoutMaskGenerator } from './batch.ts';
 
 /** What the worker loads for an RL run. */
 export interface RlResources {
@@ -26,12 +26,6 @@ export interface RlResources {
   /** Makes a dropout-mask generator on a helper thread, used with vectorizedReturns (the worker passes one; default: masks on this thread). */
   maskGenerator?: () => DropoutMaskGenerator;
 }
-
-/**
- * The policy whose validation Sharpe chooses the best policy. Sampled, not greedy: REINFORCE learns a
- * stochastic policy whose entries are small per-step probabilities, so its argmax often never trades.
- */
-export const SELECTION_POLICY = 'policy (sampled)';
 
 /** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
 const METRIC_INTERVAL_MS = 500;
@@ -51,7 +45,7 @@ export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   const layout = layoutFor(config);
   context.reporter.progress(0, describeNetwork(layout));
   const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now);
-  const masks = config.vectorizedReturns && context.resources.maskGenerator ? context.resources.maskGenerator() : inlineMaskGenerator;
+  const masks = maskGeneratorFor(config, context.resources.maskGenerator);
   try {
     return await trainLoop(context, config, envParams, backends, masks);
   } finally {

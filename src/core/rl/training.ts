@@ -70,6 +70,11 @@ interface CheckpointHeader {
   best?: { update: number; validationSharpe: number };
 }
 
+/** The helper-thread generator (from `makeThreaded`) with vectorized returns, else masks made on the trainer's thread. */
+export function maskGeneratorFor(config: RlConfig, makeThreaded: (() => DropoutMaskGenerator) | undefined): DropoutMaskGenerator {
+  return config.vectorizedReturns && makeThreaded ? makeThreaded() : inlineMaskGenerator;
+}
+
 export function layoutFor(config: RlConfig): NetworkLayout {
   return networkLayout({ valueHead: config.algorithm === 'ppo', dropout: config.dropout });
 }

@@ -20,15 +20,15 @@ export function makeNetwork(seed: number, valueHead: boolean, dropout = 0.1): { 
   return { layout, state };
 }
 
-export function makeBatch(seed: number, size: number, layout: NetworkLayout, kind: LossSpec['kind'], dropout = 0.1, maskActions = true): LearnBatch {
+export function makeBatch(seed: number, size: number, layout: NetworkLayout, kind: LossSpec['kind'], dropout = 0.1): LearnBatch {
   const random = new Random(seed);
   const fill = (length: number, scale = 1) => Float32Array.from({ length }, () => random.normal() * scale);
   const observations = Float32Array.from({ length: size * 122 }, (_, i) => (i % 122 < 120 ? random.normal() : i % 122 === 120 ? random.nextInt(2) : random.nextFloat()));
   // long-only all-in masks from the position column: SELL is a no-op when flat, BUY when long
-  const actionMasks = maskActions ? new Uint8Array(size * 3) : undefined;
-  if (actionMasks) for (let row = 0; row < size; row++) writeActionMask(observations[row * 122 + 120], DEFAULT_ENV_PARAMS, actionMasks, row * 3);
+  const actionMasks = new Uint8Array(size * 3);
+  for (let row = 0; row < size; row++) writeActionMask(observations[row * 122 + 120], DEFAULT_ENV_PARAMS, actionMasks, row * 3);
   const actions = Uint8Array.from({ length: size }, (_, row) => {
-    const allowed = [0, 1, 2].filter((action) => !actionMasks || actionMasks[row * 3 + action]);
+    const allowed = [0, 1, 2].filter((action) => actionMasks[row * 3 + action]);
     return allowed[random.nextInt(allowed.length)];
   });
   const dropoutMasks = dropout > 0
