@@ -15,6 +15,8 @@ export interface TrainerReporter {
 
 /** Stores the trainer's latest checkpoint, opaque bytes in the trainer's own versioned format. */
 export interface CheckpointStore {
+  /** Where the checkpoint lives (a file path), named in errors; `restoreFrom` puts it in front of a decoder's problem. */
+  readonly location?: string;
   save(bytes: Uint8Array): Promise<void>;
   /** The checkpoint to resume from, if the run is a resume. */
   load(): Promise<Uint8Array | undefined>;

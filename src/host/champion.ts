@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { RequestResult } from '../shared/ipc/contract.ts';
 import { ApiError } from '../shared/ipc/envelope.ts';
 import { exportChampionFromCheckpoint } from '../core/neat/champion.ts';
+import { openCheckpoint } from '../core/checkpoint-integrity.ts';
 import type { RunManager } from './run-manager.ts';
 
 export async function readChampion(runManager: RunManager, runId: string): Promise<RequestResult<'getChampion'>> {
@@ -12,7 +13,7 @@ export async function readChampion(runManager: RunManager, runId: string): Promi
   if (!path) throw new ApiError('not-found', `Run "${runId}" has no checkpoint yet; the champion appears after the first one is saved`);
   const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
   try {
-    return { source: `checkpoint saved ${info.mtime.toISOString()}`, networks: exportChampionFromCheckpoint(new Uint8Array(bytes)) };
+    return { source: `checkpoint saved ${info.mtime.toISOString()}`, networks: exportChampionFromCheckpoint(openCheckpoint(new Uint8Array(bytes))) };
   } catch (error) {
     throw new ApiError('internal', `The checkpoint of run "${runId}" could not be read: ${(error as Error).message}`);
   }

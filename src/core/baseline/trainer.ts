@@ -5,6 +5,7 @@
 // struct-of-arrays vector env, so even the baseline shows what vectorization buys.
 import { Random, type RandomState } from '../random.ts';
 import type { TrainerOutcome, TrainerRunContext } from '../trainer.ts';
+import { DamagedCheckpointError, restoreFrom } from '../checkpoint-integrity.ts';
 import type { MarketData } from '../features/market-data.ts';
 import { DEFAULT_ENV_PARAMS, type Action, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
@@ -47,7 +48,7 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
   const market = resources.market;
   const { seconds, episodes: episodeBudget } = config.budget;
 
-  const restored = decodeCheckpoint(await context.checkpoints.load());
+  const restored = await restoreFrom(context.checkpoints, decodeCheckpoint);
   const random = restored ? Random.fromState(restored.random) : new Random(config.seed);
   const playEpisodes = config.mode === 'optimized' ? vectorEpisodes(market, params, random) : scalarEpisodes(market, params, random);
   reporter.device('js', config.mode === 'optimized' ? `cpu (single thread, ${vectorEnvs} vectorized envs)` : 'cpu (single thread)');
@@ -198,12 +199,18 @@ function encodeCheckpoint(checkpoint: BaselineCheckpoint): Uint8Array {
   return new Uint8Array(view.buffer);
 }
 
-function decodeCheckpoint(bytes: Uint8Array | undefined): BaselineCheckpoint | undefined {
-  if (!bytes) return undefined;
-  if (bytes.byteLength !== 36) throw new Error(`Baseline checkpoint is ${bytes.byteLength} bytes, expected 36: the file is damaged`);
+/** Reads a checkpoint, refusing one whose size, version or values could not have been written by this trainer. */
+function decodeCheckpoint(bytes: Uint8Array): BaselineCheckpoint {
+  if (bytes.byteLength !== 36) throw new DamagedCheckpointError(`baseline checkpoint is ${bytes.byteLength} bytes, expected 36`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(0, true);
-  if (version !== checkpointVersion) throw new Error(`Baseline checkpoint version ${version} is not supported (expected ${checkpointVersion})`);
+  if (version !== checkpointVersion) throw new DamagedCheckpointError(`baseline checkpoint version ${version} is not supported (expected ${checkpointVersion})`);
+  const episodes = view.getFloat64(4, true);
+  const elapsedMs = view.getFloat64(12, true);
+  if (!Number.isSafeInteger(episodes) || episodes < 0) throw new DamagedCheckpointError(`baseline checkpoint field episodes is ${episodes}, expected a whole number from 0`);
+  if (!Number.isFinite(elapsedMs) || elapsedMs < 0) throw new DamagedCheckpointError(`baseline checkpoint field elapsedMs is ${elapsedMs}, expected a finite number from 0`);
   const random = [0, 1, 2, 3].map((index) => view.getUint32(20 + index * 4, true)) as RandomState;
-  return { version: 1, episodes: view.getFloat64(4, true), elapsedMs: view.getFloat64(12, true), random };
+  // xoshiro's all-zero state is a fixed point: it would "play" the same action forever
+  if (random.every((word) => word === 0)) throw new DamagedCheckpointError('baseline checkpoint field random is all zero, which no generator can be in');
+  return { version: 1, episodes, elapsedMs, random };
 }

@@ -7,6 +7,7 @@ import type { MetricSample } from '../../shared/metrics.ts';
 import type { MarketData } from '../features/market-data.ts';
 import { ThroughputMeter } from '../metrics/throughput.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
+import { restoreFrom } from '../checkpoint-integrity.ts';
 import { currentChampion, evaluateChampion, type ChampionEvaluation } from './champion.ts';
 import type { EvaluationBackend } from './evaluation.ts';
 import { InProcessBackend } from './in-process.ts';
@@ -74,10 +75,8 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
   const { config, reporter, resources } = context;
   const market = resources.market;
   const shape = { macroSize: market.macroSize, microSize: market.microSize };
-  const saved = await context.checkpoints.load();
-  const run = saved
-    ? NeatRun.restore(saved, shape, market.splits.train, config.options).run
-    : NeatRun.create(resolveRunOptions(config.options), config.seed, shape, market.splits.train);
+  const restored = await restoreFrom(context.checkpoints, (bytes) => NeatRun.restore(bytes, shape, market.splits.train, config.options).run);
+  const run = restored ?? NeatRun.create(resolveRunOptions(config.options), config.seed, shape, market.splits.train);
   const options = run.options;
   const requestedFlags = effectiveFlags(config.mode, options.flags);
   // Without a pool factory (e.g. a plain in-process caller) the pool flag cannot take effect.

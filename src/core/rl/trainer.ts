@@ -8,6 +8,7 @@ import type { MarketData } from '../features/market-data.ts';
 import { ThroughputMeter } from '../metrics/throughput.ts';
 import { Random } from '../random.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
+import { restoreFrom } from '../checkpoint-integrity.ts';
 import { disposeBackends, selectBackends, type RunBackends } from './backends.ts';
 import { flagNames, parseRlConfig, type RlConfig } from './config.ts';
 import { evaluateSplits, SELECTION_POLICY, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
@@ -62,8 +63,7 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
   const backendLabel = backends.acting === backends.learning ? backends.acting.name : `${backends.acting.name}+${backends.learning.name}`;
   reporter.device(backendLabel, device);
   const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning, masks);
-  const saved = await context.checkpoints.load();
-  if (saved) training.restore(saved);
+  await restoreFrom(context.checkpoints, (bytes) => training.restore(bytes));
 
   const startedAt = context.now();
   const priorMs = training.counters.elapsedMs;

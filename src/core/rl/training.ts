@@ -1,13 +1,16 @@
 // One RL training run's state and its loop body: collect a rollout (original or optimized path, per
 // the flags), learn from it (REINFORCE or PPO), and count. Also saves and restores all of it as a
 // checkpoint so a resumed run continues exactly: weights, BatchNorm statistics, Adam moments, any
-// pending accumulated gradient, and the state of every random stream.
+// pending accumulated gradient, and the state of every random stream. A resume refuses a checkpoint
+// whose header or arrays are not what a run writes (checkpoint-checks.ts), and a run whose weights
+// turn non-finite fails at once instead of training on, and saving, NaN.
 import type { ComputeBackend } from '../compute/types.ts';
 import type { LossTerms } from '../compute/loss.ts';
 import { Random, type RandomState } from '../random.ts';
 import { Adam } from './adam.ts';
 import { drawDropoutSeeds, dropoutMaskShape, inlineMaskGenerator, RolloutBuffer, type DropoutMaskGenerator } from './batch.ts';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointArray } from './checkpoint.ts';
+import { badValues, checkArray, checkHeader, describeBadValues, randomStreams, type CheckpointHeader, type RandomStream, type TrainingCounters } from './checkpoint-checks.ts';
 import { effectiveAccumulation, effectiveEnvs, type RlConfig } from './config.ts';
 import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
 import { ppoUpdate } from './ppo.ts';
@@ -18,9 +21,7 @@ import { ScalarTradingEnv } from '../env/scalar.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import type { BarRange } from '../features/splits.ts';
 
-/** Independent random streams, each derived from the run seed, so one consumer never shifts another. */
-export const randomStreams = ['init', 'env', 'action', 'dropout', 'shuffle', 'evaluation'] as const;
-export type RandomStream = (typeof randomStreams)[number];
+export { randomStreams, type RandomStream, type TrainingCounters } from './checkpoint-checks.ts';
 
 /** What the training envs run on: market data, the bar range to sample episodes from (the train split) and env parameters. */
 export interface TrainingData {
@@ -28,16 +29,6 @@ export interface TrainingData {
   range: BarRange;
   /** Env parameters; episodeLength is replaced by the config's horizon. */
   params: EnvParams;
-}
-
-export interface TrainingCounters {
-  episodes: number;
-  rollouts: number;
-  /** Optimizer steps. */
-  updates: number;
-  envSteps: number;
-  /** Training milliseconds before this process (from the checkpoint a run resumed). */
-  elapsedMs: number;
 }
 
 export interface IterationReport {
@@ -56,18 +47,6 @@ export interface BestPolicy {
   update: number;
   /** The score that chose it: the sampled policy's validation Sharpe. */
   validationSharpe: number;
-}
-
-interface CheckpointHeader {
-  format: 'traindeck-rl';
-  seed: number;
-  config: RlConfig;
-  counters: TrainingCounters;
-  random: Record<RandomStream, RandomState>;
-  adamStep: number;
-  accumulatedCount: number;
-  stateVersion: number;
-  best?: { update: number; validationSharpe: number };
 }
 
 /** The helper-thread generator (from `makeThreaded`) with vectorized returns, else masks made on the trainer's thread. */
@@ -163,6 +142,7 @@ export class RlTraining {
     this.counters.rollouts++;
     this.counters.updates += updates;
     this.counters.envSteps += envSteps;
+    if (updates > 0) this.checkFinite(this.policyArrays());
     return { episodes: this.envs, envSteps, episodeReturnsPct, terms, updates };
   }
 
@@ -178,8 +158,16 @@ export class RlTraining {
     return true;
   }
 
-  /** Everything needed to continue exactly; taken between iterations. */
+  /** Everything needed to continue exactly; taken between iterations. Throws rather than save non-finite state. */
   saveCheckpoint(elapsedMs: number): Uint8Array {
+    const arrays: Record<string, CheckpointArray> = {
+      ...this.policyArrays(),
+      adamM: this.adam.m,
+      adamV: this.adam.v,
+      accumulated: this.adam.accumulated,
+      ...(this.best ? { bestParameters: this.best.state.parameters, bestRunningMean: this.best.state.runningMean, bestRunningVariance: this.best.state.runningVariance } : {}),
+    };
+    this.checkFinite(arrays);
     const header: CheckpointHeader = {
       format: 'traindeck-rl',
       seed: this.seed,
@@ -191,49 +179,68 @@ export class RlTraining {
       stateVersion: this.state.version,
       ...(this.best ? { best: { update: this.best.update, validationSharpe: this.best.validationSharpe } } : {}),
     };
-    return encodeCheckpoint(header, {
-      parameters: this.state.parameters,
-      runningMean: this.state.runningMean,
-      runningVariance: this.state.runningVariance,
-      adamM: this.adam.m,
-      adamV: this.adam.v,
-      accumulated: this.adam.accumulated,
-      ...(this.best ? { bestParameters: this.best.state.parameters, bestRunningMean: this.best.state.runningMean, bestRunningVariance: this.best.state.runningVariance } : {}),
-    });
+    return encodeCheckpoint(header, arrays);
   }
 
-  /** Restores a checkpoint of a run with the same algorithm and network (settings such as the budget may differ). */
+  /**
+   * Restores a checkpoint of a run with the same algorithm and network (settings such as the budget
+   * may differ). Everything is checked before anything is changed; a DamagedCheckpointError names
+   * a malformed header field or a non-finite array, a plain Error a checkpoint of another run shape.
+   */
   restore(bytes: Uint8Array): void {
-    const { header, arrays } = decodeCheckpoint<CheckpointHeader>(bytes);
-    if (header.format !== 'traindeck-rl') throw new Error(`checkpoint format ${String(header.format)} is not an RL checkpoint`);
+    const decoded = decodeCheckpoint<unknown>(bytes);
+    const header = checkHeader(decoded.header);
     if (header.config.algorithm !== this.config.algorithm) throw new Error(`checkpoint is for algorithm ${header.config.algorithm}, the run uses ${this.config.algorithm}`);
-    const copy = (name: string, target: Float32Array | Float64Array) => {
-      const source = arrays.get(name);
-      if (!source || source.length !== target.length) throw new Error(`checkpoint array ${name} has ${source?.length ?? 0} values, expected ${target.length}`);
-      target.set(source);
+    const source = (name: string, length: number) => {
+      const array = decoded.arrays.get(name);
+      if (!array || array.length !== length) throw new Error(`checkpoint array ${name} has ${array?.length ?? 0} values, expected ${length}`);
+      checkArray(name, array);
+      return array;
     };
-    copy('parameters', this.state.parameters);
-    copy('runningMean', this.state.runningMean);
-    copy('runningVariance', this.state.runningVariance);
-    copy('adamM', this.adam.m);
-    copy('adamV', this.adam.v);
-    copy('accumulated', this.adam.accumulated);
+    const { parameters, runningMean, runningVariance } = this.state;
+    const restored: [CheckpointArray, CheckpointArray][] = [
+      [parameters, source('parameters', parameters.length)],
+      [runningMean, source('runningMean', runningMean.length)],
+      [runningVariance, source('runningVariance', runningVariance.length)],
+      [this.adam.m, source('adamM', this.adam.m.length)],
+      [this.adam.v, source('adamV', this.adam.v.length)],
+      [this.adam.accumulated, source('accumulated', this.adam.accumulated.length)],
+    ];
+    let best: BestPolicy | undefined;
+    if (header.best) {
+      best = {
+        state: { version: 0, parameters: new Float32Array(parameters.length), runningMean: new Float32Array(runningMean.length), runningVariance: new Float32Array(runningVariance.length) },
+        update: header.best.update,
+        validationSharpe: header.best.validationSharpe,
+      };
+      restored.push(
+        [best.state.parameters, source('bestParameters', parameters.length)],
+        [best.state.runningMean, source('bestRunningMean', runningMean.length)],
+        [best.state.runningVariance, source('bestRunningVariance', runningVariance.length)],
+      );
+    }
+    for (const [target, array] of restored) target.set(array);
     this.adam.step = header.adamStep;
     this.adam.accumulatedCount = header.accumulatedCount;
     this.state.version = header.stateVersion + 1;
     for (const name of randomStreams) this.random[name].setState(header.random[name]);
-    this.best = undefined;
-    if (header.best) {
-      const best: BestPolicy = {
-        state: { version: 0, parameters: new Float32Array(this.state.parameters.length), runningMean: new Float32Array(this.state.runningMean.length), runningVariance: new Float32Array(this.state.runningVariance.length) },
-        update: header.best.update,
-        validationSharpe: header.best.validationSharpe,
-      };
-      copy('bestParameters', best.state.parameters);
-      copy('bestRunningMean', best.state.runningMean);
-      copy('bestRunningVariance', best.state.runningVariance);
-      this.best = best;
-    }
+    this.best = best;
     Object.assign(this.counters, header.counters);
+  }
+
+  /** The live policy's arrays: what the network computes with. */
+  private policyArrays(): Record<string, CheckpointArray> {
+    return { parameters: this.state.parameters, runningMean: this.state.runningMean, runningVariance: this.state.runningVariance };
+  }
+
+  /** Fails the run when training has produced non-finite numbers, so it neither trains on nor saves them. */
+  private checkFinite(arrays: Record<string, CheckpointArray>): void {
+    for (const [name, array] of Object.entries(arrays)) {
+      const bad = badValues(name, array);
+      if (bad) {
+        throw new Error(`training diverged: ${name} became ${bad.kind} at update ${this.counters.updates} (${describeBadValues(bad)}); `
+          + 'the run stops without saving it, so its last checkpoint is from before');
+      }
+    }
   }
 }

@@ -1,8 +1,10 @@
 // Checkpoints: a run restored from a checkpoint continues exactly like the run that saved it
-// (bit-identical weights), including a pending gradient accumulation; bad bytes are refused.
+// (bit-identical weights), including a pending gradient accumulation; bad bytes are refused, and a
+// run whose weights turn non-finite fails instead of training on or saving them.
 import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../../src/core/compute/js.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/core/rl/checkpoint.ts';
+import { DamagedCheckpointError } from '../../../src/core/checkpoint-integrity.ts';
 import { defaultRlConfig, type RlConfig } from '../../../src/core/rl/config.ts';
 import { RlTraining, layoutFor } from '../../../src/core/rl/training.ts';
 import { DEFAULT_ENV_PARAMS } from '../../../src/core/env/params.ts';
@@ -78,5 +80,39 @@ describe('RL checkpoints', () => {
     const base: RlConfig = { ...defaultRlConfig('original'), horizon: 20 };
     const bytes = training(base, market).saveCheckpoint(0);
     expect(() => training({ ...base, algorithm: 'ppo' }, market).restore(bytes)).toThrow(/algorithm reinforce/);
+  });
+
+  it('fails a run whose weights turn non-finite at the next update, and never saves them', async () => {
+    const market = syntheticMarket(8);
+    const run = training({ ...defaultRlConfig('original'), horizon: 20 }, market);
+    await run.iterate();
+    run.state.parameters.fill(Number.NaN);
+    expect(() => run.saveCheckpoint(0)).toThrow(/^training diverged: parameters became non-finite at update 1 \(82,595 of 82,595 values, the first NaN at index 0\)/);
+    await expect(run.iterate()).rejects.toThrow(/^training diverged: parameters became non-finite at update 2/);
+  });
+
+  it('refuses non-finite Adam moments and negative variances on restore, naming the array', async () => {
+    const market = syntheticMarket(6);
+    const config: RlConfig = { ...defaultRlConfig('original'), horizon: 20 };
+    const { header, arrays } = decodeCheckpoint(training(config, market).saveCheckpoint(0));
+    const restoreWith = (name: string, value: number) => {
+      const changed = new Map(arrays);
+      const array = changed.get(name)!.slice();
+      array[3] = value;
+      changed.set(name, array);
+      return () => training(config, market).restore(encodeCheckpoint(header, Object.fromEntries(changed)));
+    };
+    expect(restoreWith('adamM', Number.POSITIVE_INFINITY)).toThrow('RL checkpoint array adamM holds non-finite values (1 of 82,595 values, the first Infinity at index 3)');
+    expect(restoreWith('runningVariance', -1)).toThrow(/array runningVariance holds non-finite or negative values \(1 of \d+ values, the first -1 at index 3\)/);
+    expect(restoreWith('runningMean', Number.NaN)).toThrow(DamagedCheckpointError);
+  });
+
+  it('names a damaged header field, and refuses trailing bytes', () => {
+    const bytes = encodeCheckpoint({ format: 'traindeck-rl' }, { a: Float32Array.of(1) });
+    const longer = new Uint8Array(bytes.length + 8);
+    longer.set(bytes);
+    expect(() => decodeCheckpoint(longer)).toThrow('RL checkpoint has 8 unexpected bytes after its last array');
+    const market = syntheticMarket(6);
+    expect(() => training(defaultRlConfig('original'), market).restore(bytes)).toThrow('RL checkpoint header field seed is missing, expected a whole number from 0 to 2^32-1');
   });
 });
