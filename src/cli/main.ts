@@ -6,6 +6,7 @@ import { serveCommand, serveUsage } from './commands/serve.ts';
 import { dataCommand, dataUsage } from './commands/data.ts';
 import { compareCommand, compareUsage } from './commands/compare.ts';
 import { benchCommand, benchUsage } from './commands/bench.ts';
+import { runsCommand, runsUsage } from './commands/runs.ts';
 
 const usage = `TrainDeck: a training lab for crypto-trading agents.
 
@@ -16,6 +17,7 @@ Commands:
   serve             serve the app on localhost (headless training box)
   compare <trainer> original vs optimized with the same seed and budget, and the speedup
   data              import, list, inspect and delete datasets
+  runs              list, inspect, export and delete past runs
   bench [suite...]  benchmark suites (env, rl, neat, backends) as JSON
 
 Run "traindeck <command> --help" for a command's options.`;
@@ -24,6 +26,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   train: { run: trainCommand, usage: trainUsage },
   serve: { run: serveCommand, usage: serveUsage },
   data: { run: dataCommand, usage: dataUsage },
+  runs: { run: runsCommand, usage: runsUsage },
   compare: { run: compareCommand, usage: compareUsage },
   bench: { run: benchCommand, usage: benchUsage },
 };
