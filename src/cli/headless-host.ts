@@ -11,10 +11,13 @@ import { datasetStoreFor } from '../workers/trainers/market.ts';
 
 export const appVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-/** The engine without a window. `monitor` starts the 1 Hz system monitor (serve mode wants it; `train` does not). */
-export function createHeadlessHost(dataDir: string, options: { monitor?: boolean } = {}) {
+/**
+ * The engine without a window. `monitor` starts the 1 Hz system monitor (serve mode wants it; `train`
+ * does not); `maxConcurrentRuns` overrides the run limit (default: one trainer per two cores).
+ */
+export function createHeadlessHost(dataDir: string, options: { monitor?: boolean; maxConcurrentRuns?: number } = {}) {
   const store = RunStore.open(dataDir);
-  const runManager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory() });
+  const runManager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory(), ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}) });
   const datasets = datasetStoreFor(dataDir);
   const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'serve', appVersion, trainers: availableTrainers });
   const monitor = options.monitor ? new SystemMonitor() : undefined;

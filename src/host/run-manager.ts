@@ -3,11 +3,13 @@
 // store, batches metrics for the window (at most ~10 events per second per run), and stops runs
 // gracefully.
 //
-// Status machine:  starting -> running -> (stopping ->) completed | stopped | failed
-//                  stopped | interrupted | failed --resume--> starting (from the last checkpoint)
+// Status machine:  (queued ->) starting -> running -> (stopping ->) completed | stopped | failed
+//                  stopped | interrupted | failed --resume--> (queued ->) starting (from the last checkpoint)
+// At most `maxConcurrentRuns` trainers run at once; the rest wait as `queued`, first come first served.
 // A run whose process dies without saying `done` is `failed`, with everything recorded kept.
 import { randomUUID } from 'node:crypto';
-import { runConfigSchema, finishedStatuses, type RunConfigInput, type RunRecord, type RunStatus } from '../shared/run.ts';
+import { availableParallelism } from 'node:os';
+import { runConfigSchema, finishedStatuses, type RunConfig, type RunConfigInput, type RunRecord, type RunStatus } from '../shared/run.ts';
 import type { EvaluationReport, MetricSample } from '../shared/metrics.ts';
 import type { RequestParams, RunDetail } from '../shared/ipc/contract.ts';
 import { ApiError, describeIssues } from '../shared/ipc/envelope.ts';
@@ -16,6 +18,8 @@ import type { TrainerExit, TrainerProcess, TrainerProcessFactory } from './train
 import type { RunStore } from './store/run-store.ts';
 import type { SystemSample } from '../shared/system.ts';
 import { TypedEmitter } from './typed-emitter.ts';
+import { trainerOptionIssues } from './trainer-options.ts';
+import { RunQueue } from './run-queue.ts';
 
 export interface RunManagerEvents {
   runUpdated: RunRecord;
@@ -37,6 +41,13 @@ export interface RunManagerOptions {
   readyTimeoutMs?: number;
   /** Interval of batched metric events. */
   flushIntervalMs?: number;
+  /** Most trainer processes running at once (default: one per two cores, at least one). */
+  maxConcurrentRuns?: number;
+}
+
+/** One trainer per two cores: each trainer keeps about two cores busy (acting plus a helper thread). */
+export function defaultMaxConcurrentRuns(cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / 2));
 }
 
 interface LiveRun {
@@ -59,8 +70,8 @@ interface LiveRun {
 export class RunManager extends TypedEmitter<RunManagerEvents> {
   /** Runs with a worker process (or about to have one). Finished runs live only in the store. */
   private readonly runs = new Map<string, LiveRun>();
-  /** Comparison partners waiting for their original run to finish. */
-  private readonly queued = new Map<string, RunRecord>();
+  /** Runs waiting for a free slot or for the run before them in a sequence. */
+  private readonly waiting = new RunQueue();
   private readonly options: Required<Omit<RunManagerOptions, 'defaultDatasetFile'>> & Pick<RunManagerOptions, 'defaultDatasetFile'>;
   private readonly store: RunStore;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -69,7 +80,10 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   constructor(options: RunManagerOptions) {
     super();
-    this.options = { stopTimeoutMs: 10_000, readyTimeoutMs: 30_000, flushIntervalMs: 100, ...options };
+    this.options = { stopTimeoutMs: 10_000, readyTimeoutMs: 30_000, flushIntervalMs: 100, maxConcurrentRuns: defaultMaxConcurrentRuns(), ...options };
+    if (!Number.isInteger(this.options.maxConcurrentRuns) || this.options.maxConcurrentRuns < 1) {
+      throw new RangeError(`maxConcurrentRuns must be a whole number of at least 1, got ${this.options.maxConcurrentRuns}`);
+    }
     this.store = options.store;
     this.interruptedAtStartup = this.store.markLiveRunsInterrupted();
   }
@@ -93,29 +107,54 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
    */
   startSequence(inputs: RunConfigInput[]): RunRecord[] {
     const configs = inputs.map((input) => this.parseConfig(input));
-    const records = [this.start(configs[0])];
-    for (const config of configs.slice(1)) {
-      const queued = this.store.createRun({ id: this.newRunId(), config, status: 'queued', createdAt: Date.now(), progress: 0, progressMessage: 'Waiting for the run before it to finish' });
-      this.queued.set(queued.id, queued);
-      this.emit('runUpdated', queued);
-      const previous = records[records.length - 1];
-      void this.whenFinished(previous.id).then(() => {
-        if (!this.queued.delete(queued.id)) return; // stopped while queued
-        this.launch(this.store.updateRun(queued.id, { status: 'starting', progressMessage: null }), false);
-      });
-      records.push(queued);
-    }
+    const records = [this.admit(configs[0], undefined)];
+    for (const config of configs.slice(1)) records.push(this.admit(config, records[records.length - 1].id));
     return records;
   }
 
   start(input: RunConfigInput): RunRecord {
-    const record = this.store.createRun({ id: this.newRunId(), config: this.parseConfig(input), status: 'starting', createdAt: Date.now(), progress: 0 });
-    return this.launch(record, false);
+    return this.admit(this.parseConfig(input), undefined);
+  }
+
+  /** Most trainers that run at once. */
+  get maxConcurrentRuns(): number {
+    return this.options.maxConcurrentRuns;
+  }
+
+  /** Creates a run and starts it now if it may, else leaves it waiting as `queued`. */
+  private admit(config: RunConfig, after: string | undefined): RunRecord {
+    const base = { id: this.newRunId(), config, createdAt: Date.now(), progress: 0 };
+    if (after === undefined && this.hasFreeSlot()) return this.launch(this.store.createRun({ ...base, status: 'starting' }), false);
+    const record = this.store.createRun({ ...base, status: 'queued', progressMessage: after === undefined ? this.slotMessage() : 'Waiting for the run before it to finish' });
+    this.waiting.add({ record, resume: false, after });
+    this.emit('runUpdated', record);
+    return record;
+  }
+
+  private hasFreeSlot(): boolean {
+    return this.runs.size < this.options.maxConcurrentRuns;
+  }
+
+  private slotMessage(): string {
+    const limit = this.options.maxConcurrentRuns;
+    return `Waiting for a free trainer slot (${limit} run${limit === 1 ? '' : 's'} at a time)`;
+  }
+
+  /** Starts waiting runs while slots are free; called whenever a run finishes or leaves the queue. */
+  private startWaitingRuns(): void {
+    while (this.hasFreeSlot()) {
+      const next = this.waiting.takeNext((runId) => this.runs.has(runId) || this.waiting.has(runId));
+      if (!next) return;
+      const progressMessage = next.resume ? 'Resuming from the last checkpoint' : null;
+      this.launch(this.store.updateRun(next.record.id, { status: 'starting', progressMessage }), next.resume);
+    }
   }
 
   private parseConfig(input: RunConfigInput) {
     const parsed = runConfigSchema.safeParse(input);
     if (!parsed.success) throw new ApiError('bad-request', 'Invalid run configuration', describeIssues(parsed.error));
+    const optionIssues = trainerOptionIssues(parsed.data);
+    if (optionIssues.length > 0) throw new ApiError('bad-request', `Invalid ${parsed.data.trainer} options`, optionIssues);
     return parsed.data;
   }
 
@@ -125,10 +164,16 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Continues a stopped, interrupted or failed run from its last checkpoint. */
   resume(runId: string): RunRecord {
-    if (this.runs.has(runId)) throw new ApiError('conflict', `Run "${runId}" is already running`);
+    if (this.runs.has(runId) || this.waiting.has(runId)) throw new ApiError('conflict', `Run "${runId}" is already running`);
     const record = this.requireStoredRun(runId);
     if (record.status === 'completed') throw new ApiError('conflict', `Run "${runId}" completed its budget; start a new run to train further`);
     if (!this.store.latestCheckpoint(runId)) throw new ApiError('conflict', `Run "${runId}" has no checkpoint to resume from`);
+    if (!this.hasFreeSlot()) {
+      const queued = this.store.updateRun(runId, { status: 'queued', endedAt: null, error: null, progressMessage: this.slotMessage() });
+      this.waiting.add({ record: queued, resume: true });
+      this.emit('runUpdated', queued);
+      return queued;
+    }
     const resumed = this.store.updateRun(runId, { status: 'starting', endedAt: null, error: null, progressMessage: 'Resuming from the last checkpoint' });
     return this.launch(resumed, true);
   }
@@ -171,9 +216,10 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Asks the run to stop, and resolves once it has (checkpointed, or killed after the timeout). */
   async stop(runId: string): Promise<RunRecord> {
-    if (this.queued.delete(runId)) {
+    if (this.waiting.remove(runId)) {
       const stopped = this.store.updateRun(runId, { status: 'stopped', endedAt: Date.now(), progressMessage: 'Stopped before it started' });
       this.emit('runUpdated', stopped);
+      this.startWaitingRuns(); // a run waiting behind this one may go now
       return stopped;
     }
     const live = this.runs.get(runId);
@@ -220,7 +266,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Deletes a finished run with everything recorded for it. */
   delete(runId: string): void {
-    if (this.runs.has(runId) || this.queued.has(runId)) throw new ApiError('conflict', `Run "${runId}" is live; stop it before deleting it`);
+    if (this.runs.has(runId) || this.waiting.has(runId)) throw new ApiError('conflict', `Run "${runId}" is live; stop it before deleting it`);
     this.requireStoredRun(runId);
     this.store.deleteRun(runId);
   }
@@ -229,7 +275,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
   whenFinished(runId: string): Promise<RunRecord> {
     const live = this.runs.get(runId);
     if (live) return live.finished;
-    if (this.queued.has(runId)) {
+    if (this.waiting.has(runId)) {
       return new Promise((resolve) => {
         const unsubscribe = this.on('runUpdated', (record) => {
           if (record.id === runId && finishedStatuses.includes(record.status)) {
@@ -274,7 +320,9 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   /** Stops every live run (used when the app or server quits). */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.queued.keys(), ...this.runs.keys()].map((runId) => this.stop(runId)));
+    // Waiting runs first, so none of them takes a slot that a stopping run frees.
+    for (const runId of this.waiting.ids()) await this.stop(runId);
+    await Promise.all([...this.runs.keys()].map((runId) => this.stop(runId)));
     this.flush();
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = undefined;
@@ -362,6 +410,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     if (error) this.store.appendError(run.record.id, error);
     this.runs.delete(run.record.id);
     run.resolveFinished(run.record);
+    this.startWaitingRuns();
   }
 
   /** Applies a change to a live run; persisted and emitted now, or with the next flush. */

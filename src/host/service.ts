@@ -67,6 +67,7 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       cpuCores: cpus().length,
       totalMemoryBytes: totalmem(),
       host: options.host,
+      maxConcurrentRuns: runManager.maxConcurrentRuns,
       trainers: options.trainers,
       compute: await readAutoBackendChoice(options.dataDir),
     }),

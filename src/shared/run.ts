@@ -8,23 +8,62 @@ export type TrainerName = (typeof trainerNames)[number];
 export const trainingModes = ['original', 'optimized'] as const;
 export type TrainingMode = (typeof trainingModes)[number];
 
+/** Longest wall-clock budget, in seconds (a week). */
+export const maxBudgetSeconds = 7 * 24 * 3600;
+/** Largest episode or generation budget. */
+export const maxBudgetCount = 1_000_000_000;
+
 /** Limits of a run; it ends at whichever comes first. At least one must be set. */
 export const budgetSchema = z
   .object({
     /** Wall-clock seconds of training. */
-    seconds: z.number().positive().max(7 * 24 * 3600).optional(),
-    /** Completed episodes (RL, baseline). */
-    episodes: z.number().int().positive().optional(),
-    /** Completed generations (NEAT). */
-    generations: z.number().int().positive().optional(),
+    seconds: z.number().positive().max(maxBudgetSeconds).optional(),
+    /** Completed episodes (every trainer; for NEAT, genome evaluations of full episodes). */
+    episodes: z.number().int().positive().max(maxBudgetCount).optional(),
+    /** Completed generations (NEAT only). */
+    generations: z.number().int().positive().max(maxBudgetCount).optional(),
   })
   .strict()
   .refine((budget) => budget.seconds !== undefined || budget.episodes !== undefined || budget.generations !== undefined, {
     message: 'a budget needs seconds, episodes or generations',
   });
 export type Budget = z.infer<typeof budgetSchema>;
+export type BudgetKind = keyof Budget;
 
-export const runConfigSchema = z
+/** The budgets each trainer counts; one it would ignore is refused rather than run forever. */
+export const budgetKindsByTrainer: Record<TrainerName, readonly BudgetKind[]> = {
+  baseline: ['seconds', 'episodes'],
+  rl: ['seconds', 'episodes'],
+  neat: ['seconds', 'generations', 'episodes'],
+};
+
+/** Deepest nesting trainer options may have (the deepest real setting is 3 levels down). */
+export const maxOptionsDepth = 16;
+const reservedOptionKeys = new Set(['__proto__', 'prototype', 'constructor']);
+const optionKeySchema = z.string().refine((key) => !reservedOptionKeys.has(key), { message: 'not an option name' });
+
+/**
+ * Refuses options nested absurdly deep (recursive validators would overflow the stack and answer
+ * `internal`) and keys that would reach an object's prototype. Walks iteratively for that reason.
+ */
+function checkOptionsShape(options: Record<string, unknown>, context: z.RefinementCtx): void {
+  const pending: Array<{ value: unknown; path: string[] }> = [{ value: options, path: [] }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (path.length > maxOptionsDepth) {
+      context.addIssue({ code: 'custom', path: path.slice(0, maxOptionsDepth + 1), message: `options are nested deeper than ${maxOptionsDepth} levels` });
+      return;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      if (reservedOptionKeys.has(key)) context.addIssue({ code: 'custom', path: [...path, key], message: `"${key}" is not an option name` });
+      else pending.push({ value: child, path: [...path, key] });
+    }
+  }
+}
+
+/** A run's configuration without its cross-field checks (for schemas derived from it). */
+export const runConfigFieldsSchema = z
   .object({
     /** Which trainer runs. */
     trainer: z.enum(trainerNames),
@@ -37,11 +76,23 @@ export const runConfigSchema = z
     /** Dataset name in the dataset store; `default` is the embedded market. */
     dataset: z.string().min(1).max(128).default('default'),
     /** Trainer-specific settings, validated by the trainer itself (it names the bad key). */
-    options: z.record(z.string(), z.unknown()).default({}),
+    options: z.record(optionKeySchema, z.unknown()).superRefine(checkOptionsShape).default({}),
     /** Runs started together for a side-by-side comparison share a group id. */
     compareGroup: z.string().max(64).optional(),
   })
   .strict();
+
+/** Refuses a budget the trainer would ignore (e.g. generations for RL, which would never end). */
+export function checkBudgetKinds(config: { trainer: TrainerName; budget: Budget }, context: z.RefinementCtx): void {
+  const counted = budgetKindsByTrainer[config.trainer];
+  for (const kind of Object.keys(config.budget) as BudgetKind[]) {
+    if (config.budget[kind] !== undefined && !counted.includes(kind)) {
+      context.addIssue({ code: 'custom', path: ['budget', kind], message: `the ${config.trainer} trainer does not count ${kind}; its budget takes ${counted.join(' or ')}` });
+    }
+  }
+}
+
+export const runConfigSchema = runConfigFieldsSchema.superRefine(checkBudgetKinds);
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 

@@ -1,10 +1,10 @@
 // RunManager's state machine, driven by a scripted in-memory trainer process.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../../src/host/store/run-store.ts';
-import { RunManager } from '../../src/host/run-manager.ts';
+import { defaultMaxConcurrentRuns, RunManager } from '../../src/host/run-manager.ts';
 import type { HostToWorkerMessage } from '../../src/host/protocol.ts';
 import type { TrainerExit, TrainerProcess } from '../../src/host/trainer-process.ts';
 import type { RunRecord } from '../../src/shared/run.ts';
@@ -45,7 +45,7 @@ const summary = { seconds: 1, episodes: 10, episodesPerMin: 600, finalEquity: 10
 
 let managers: RunManager[] = [];
 let cleanups: Array<() => void> = [];
-function createManager(options: { stopTimeoutMs?: number; dataDir?: string } = {}) {
+function createManager(options: { stopTimeoutMs?: number; dataDir?: string; maxConcurrentRuns?: number } = {}) {
   const processes: ScriptedProcess[] = [];
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'traindeck-run-manager-'));
   const store = RunStore.open(dataDir);
@@ -76,6 +76,60 @@ afterEach(async () => {
   cleanups = [];
 });
 
+/** Scripts a started worker through ready and done. */
+async function complete(manager: RunManager, child: ScriptedProcess, runId: string): Promise<RunRecord> {
+  child.say({ type: 'done', outcome: 'completed', summary });
+  child.exit({ kind: 'clean' });
+  return manager.whenFinished(runId);
+}
+
+describe('RunManager run limit', () => {
+  it('defaults to one trainer per two cores, at least one', () => {
+    expect([1, 2, 3, 8, 16].map((cores) => defaultMaxConcurrentRuns(cores))).toEqual([1, 1, 1, 4, 8]);
+  });
+
+  it('queues runs beyond the limit and starts each when a slot frees, first come first served', async () => {
+    const { manager, processes } = createManager({ maxConcurrentRuns: 2 });
+    const [a, b, c, d] = [1, 2, 3, 4].map((seed) => manager.start({ ...config, seed }));
+    expect([a, b, c, d].map((record) => record.status)).toEqual(['starting', 'starting', 'queued', 'queued']);
+    expect(c.progressMessage).toMatch(/Waiting for a free trainer slot \(2 runs at a time\)/);
+    expect(processes).toHaveLength(2);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    await complete(manager, processes[0], a.id);
+    expect(processes).toHaveLength(3); // c took the freed slot; d still waits
+    expect(manager.record(c.id).status).toBe('starting');
+    expect(manager.record(d.id).status).toBe('queued');
+    await manager.stop(d.id);
+    expect(manager.record(d.id)).toMatchObject({ status: 'stopped', progressMessage: 'Stopped before it started' });
+    processes[1].say({ type: 'ready', protocolVersion: 1, pid: 2 });
+    await complete(manager, processes[1], b.id);
+    expect(processes).toHaveLength(3); // nothing left waiting
+  });
+
+  it('queues a resumed run too, and a comparison partner waits for both its turn and its original', async () => {
+    const { manager, processes, store } = createManager({ maxConcurrentRuns: 1 });
+    const first = manager.start(config);
+    const pair = manager.startComparison({ trainer: 'baseline', seed: 5, budget: { seconds: 5 } });
+    expect([pair.original.status, pair.optimized.status]).toEqual(['queued', 'queued']);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    await complete(manager, processes[0], first.id);
+    expect(manager.record(pair.original.id).status).toBe('starting');
+    expect(manager.record(pair.optimized.id).status).toBe('queued');
+    // A stopped run with a checkpoint, resumed while the slot is taken, waits its turn as well.
+    const old = store.createRun({ id: 'run-old-1', config: { ...config, dataset: 'default', options: {} }, status: 'stopped', createdAt: 1, progress: 0.5 });
+    writeFileSync(join(store.checkpointDirectory(old.id), 'checkpoint.bin'), 'x');
+    expect(manager.resume(old.id).status).toBe('queued');
+    processes[1].say({ type: 'ready', protocolVersion: 1, pid: 2 });
+    await complete(manager, processes[1], pair.original.id);
+    expect(manager.record(pair.optimized.id).status).toBe('starting');
+    processes[2].say({ type: 'ready', protocolVersion: 1, pid: 3 });
+    await complete(manager, processes[2], pair.optimized.id);
+    expect(manager.record(old.id).status).toBe('starting');
+    processes[3].say({ type: 'ready', protocolVersion: 1, pid: 4 });
+    expect(processes[3].sent[0]).toMatchObject({ type: 'start', runId: old.id, resume: true });
+  });
+});
+
 describe('RunManager', () => {
   it('starts a run when the worker is ready, and completes it on done', async () => {
     const { manager, processes } = createManager();
@@ -102,6 +156,25 @@ describe('RunManager', () => {
     } catch (error) {
       expect((error as { issues: string[] }).issues.join()).toContain('budget');
     }
+  });
+
+  it('refuses, before any worker starts, budgets a trainer ignores and options it does not know', () => {
+    const { manager, processes } = createManager();
+    const issuesOf = (input: Parameters<RunManager['start']>[0]) => {
+      try {
+        manager.start(input);
+      } catch (error) {
+        return { code: (error as { code: string }).code, issues: (error as { issues: string[] }).issues.join('; ') };
+      }
+      return undefined;
+    };
+    expect(issuesOf({ ...config, budget: { generations: 1 } })).toMatchObject({ code: 'bad-request', issues: expect.stringMatching(/budget\.generations.*baseline trainer does not count generations/) });
+    expect(issuesOf({ ...config, trainer: 'rl', budget: { episodes: 2e9 } })?.issues).toMatch(/budget\.episodes/);
+    expect(issuesOf({ ...config, options: { envs: 8 } })).toMatchObject({ code: 'bad-request', issues: 'options.envs: the baseline trainer takes no options' });
+    expect(issuesOf({ ...config, trainer: 'rl', options: { envs: 4096 } })?.issues).toMatch(/options\.envs must be in 1\.\.1024/);
+    expect(issuesOf({ ...config, trainer: 'neat', options: { envsPerGenome: 0 } })?.issues).toMatch(/envsPerGenome/);
+    expect(processes).toHaveLength(0);
+    expect(manager.list()).toHaveLength(0);
   });
 
   it('batches metrics into periodic events and keeps them for get()', async () => {

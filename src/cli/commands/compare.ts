@@ -3,11 +3,11 @@
 // one JSON object (or a table) with both and the speedup. `--ablate` measures each optimization
 // flag on its own with the trainer's ablation harness.
 import { trainerNames, type RunRecord, type TrainerName } from '../../shared/run.ts';
-import { integerOption, parseCommandArguments, positiveNumberOption, UsageError } from '../arguments.ts';
+import { integerOption, parseCommandArguments, UsageError } from '../arguments.ts';
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ProgressBar } from '../progress-bar.ts';
-import { mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
+import { budgetFlagOptions, budgetFromFlags, mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
 
 export const compareUsage = `Usage: traindeck compare <${trainerNames.join('|')}> [options]
 
@@ -16,8 +16,8 @@ dataset and budget, and reports both with the speedup of the optimized one.
 
 Options:
   --seconds N        budget of each run (default: 60 unless another budget is given)
-  --episodes N       budget of each run in episodes (baseline, rl)
-  --generations N    budget of each run in generations (neat)
+  --episodes N       budget of each run in episodes (every trainer; NEAT counts genome evaluations)
+  --generations N    budget of each run in generations (neat only)
   --seed N           seed of both runs (default: 1)
   --dataset NAME     dataset (default: "default")
   --ablate           measure each optimization flag alone (rl, neat) instead
@@ -27,9 +27,7 @@ Options:
 
 export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArguments(args, {
-    seconds: { type: 'string' },
-    episodes: { type: 'string' },
-    generations: { type: 'string' },
+    ...budgetFlagOptions,
     seed: { type: 'string' },
     dataset: { type: 'string' },
     ablate: { type: 'boolean', default: false },
@@ -42,9 +40,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     throw new UsageError(`compare takes one trainer (${trainerNames.join(', ')})${positionals[0] ? `, got "${positionals.join(' ')}"` : ''}`);
   }
   const trainer = positionals[0] as TrainerName;
-  const episodes = integerOption(values.episodes, 'episodes', 1, 1e9);
-  const generations = integerOption(values.generations, 'generations', 1, 1e9);
-  const seconds = positiveNumberOption(values.seconds, 'seconds', 7 * 24 * 3600) ?? (episodes === undefined && generations === undefined ? 60 : undefined);
+  const budget = budgetFromFlags(trainer, values, 60);
+  const { seconds, generations } = budget;
   const seed = integerOption(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
   const options = mergeOptions(trainerFlagOptionsFor(trainer, values), parseSetOptions(values.set ?? []));
   const print = (result: Record<string, unknown>, table: string) => process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : table);
@@ -59,7 +56,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const bar = new ProgressBar();
   let pair;
   try {
-    pair = await host.service.startComparison({ trainer, seed, budget: { seconds, episodes, generations }, dataset: values.dataset ?? 'default', options });
+    pair = await host.service.startComparison({ trainer, seed, budget, dataset: values.dataset ?? 'default', options });
   } catch (error) {
     await host.close();
     throw error;
@@ -83,7 +80,7 @@ export async function compareCommand(args: string[]): Promise<number> {
   const base = originalFigures[throughputKey];
   const faster = optimizedFigures[throughputKey];
   const speedup = typeof base === 'number' && typeof faster === 'number' && base > 0 ? faster / base : null;
-  const result = { trainer, seed, dataset: values.dataset ?? 'default', budget: { seconds, episodes, generations }, compareGroup: pair.compareGroup, original: originalFigures, optimized: optimizedFigures, speedup };
+  const result = { trainer, seed, dataset: values.dataset ?? 'default', budget, compareGroup: pair.compareGroup, original: originalFigures, optimized: optimizedFigures, speedup };
   print(result, table(result, throughputKey));
   return original.status === 'failed' || optimized.status === 'failed' ? 1 : 0;
 }

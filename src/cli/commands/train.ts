@@ -1,19 +1,20 @@
 // `traindeck train <trainer>`: one run in the foreground with a progress bar on a TTY, or one
-// JSON summary with --json. Ctrl-C stops the run gracefully (it checkpoints), a second one kills.
+// JSON summary with --json. Ctrl-C (or SIGTERM) stops the run gracefully (it checkpoints), a second
+// one kills. Either way the run id and the resume command are printed.
 import { trainerNames, trainingModes, type RunRecord, type TrainerName } from '../../shared/run.ts';
-import { choiceOption, integerOption, parseCommandArguments, positiveNumberOption, UsageError } from '../arguments.ts';
+import { choiceOption, integerOption, parseCommandArguments, UsageError } from '../arguments.ts';
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ProgressBar } from '../progress-bar.ts';
-import { mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
+import { budgetFlagOptions, budgetFromFlags, mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
 
 export const trainUsage = `Usage: traindeck train <${trainerNames.join('|')}> [options]
 
 Options:
   --mode original|optimized   training path (default: original)
   --seconds N                 wall-clock budget in seconds (default: 30 unless another budget is given)
-  --episodes N                stop after N episodes (baseline, rl)
-  --generations N             stop after N generations (neat)
+  --episodes N                stop after N episodes (every trainer; NEAT counts genome evaluations)
+  --generations N             stop after N generations (neat only)
   --seed N                    seed of every random choice (default: 1)
   --dataset NAME              dataset from the store (default: the embedded "default")
   --resume RUN                continue a stopped or interrupted run from its checkpoint
@@ -27,9 +28,7 @@ Any trainer option: --set key=value (repeatable; dotted keys, JSON values), e.g.
 export async function trainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArguments(args, {
     mode: { type: 'string' },
-    seconds: { type: 'string' },
-    episodes: { type: 'string' },
-    generations: { type: 'string' },
+    ...budgetFlagOptions,
     seed: { type: 'string' },
     dataset: { type: 'string' },
     resume: { type: 'string' },
@@ -42,9 +41,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (!(trainerNames as readonly string[]).includes(positionals[0])) throw new UsageError(`unknown trainer "${positionals[0]}" (trainers: ${trainerNames.join(', ')})`);
   const trainer = positionals[0] as TrainerName;
   const mode = choiceOption(values.mode, 'mode', trainingModes) ?? 'original';
-  const episodes = integerOption(values.episodes, 'episodes', 1, 1e9);
-  const generations = integerOption(values.generations, 'generations', 1, 1e9);
-  const seconds = positiveNumberOption(values.seconds, 'seconds', 7 * 24 * 3600) ?? (episodes === undefined && generations === undefined ? 30 : undefined);
+  const budget = budgetFromFlags(trainer, values, 30);
   const seed = integerOption(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
   const options = mergeOptions(trainerFlagOptionsFor(trainer, values), parseSetOptions(values.set ?? []));
 
@@ -59,7 +56,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   try {
     record = values.resume
       ? await service.resumeRun({ runId: values.resume })
-      : await service.startRun({ trainer, mode, seed, budget: { seconds, episodes, generations }, dataset: values.dataset ?? 'default', options });
+      : await service.startRun({ trainer, mode, seed, budget, dataset: values.dataset ?? 'default', options });
   } catch (error) {
     await host.close();
     throw error;
@@ -79,9 +76,12 @@ export async function trainCommand(args: string[]): Promise<number> {
     }
   };
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   const finished: RunRecord = await runManager.whenFinished(record.id);
   process.off('SIGINT', onInterrupt);
+  process.off('SIGTERM', onInterrupt);
   bar.done();
+  const resumable = finished.status !== 'completed' && runManager.latestCheckpoint(finished.id) !== undefined;
   await host.close();
   const summary = finished.summary;
   if (values.json) {
@@ -100,11 +100,15 @@ export async function trainCommand(args: string[]): Promise<number> {
       ...(finished.error ? { error: finished.error } : {}),
     };
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
-  } else if (summary) {
+  } else {
+    const figures = summary
+      ? `: ${summary.episodes} episodes in ${summary.seconds.toFixed(1)} s (${Math.round(summary.episodesPerMin).toLocaleString('en-US')} episodes/min)` +
+        (summary.finalEquity !== undefined ? `, final equity ${summary.finalEquity.toFixed(2)} on the test split` : '')
+      : '';
     process.stdout.write(
-      `${finished.status}: ${summary.episodes} episodes in ${summary.seconds.toFixed(1)} s (${Math.round(summary.episodesPerMin).toLocaleString('en-US')} episodes/min)` +
-        (summary.finalEquity !== undefined ? `, final equity ${summary.finalEquity.toFixed(2)} on the test split` : '') +
-        `\nRun id ${finished.id} (resume with --resume ${finished.id})\n`,
+      `${finished.status}${figures}\nRun id ${finished.id}` +
+        (resumable ? ` (resume with: traindeck train ${finished.config.trainer} --resume ${finished.id})` : '') +
+        `\nDetails: traindeck runs show ${finished.id}\n`,
     );
   }
   if (finished.status === 'failed') {

@@ -1,8 +1,33 @@
 // Trainer-specific command-line flags (RL: --algo, --envs, --accum, --backend; NEAT: --objectives,
 // --threads) and the generic --set key=value, turned into RunConfig.options. The trainer validates
 // the result again and names any bad key.
-import type { TrainerName } from '../../shared/run.ts';
-import { choiceOption, integerOption, UsageError } from '../arguments.ts';
+import { budgetKindsByTrainer, maxBudgetCount, maxBudgetSeconds, type Budget, type TrainerName } from '../../shared/run.ts';
+import { choiceOption, integerOption, positiveNumberOption, UsageError } from '../arguments.ts';
+import { rlConfigFields } from '../../core/rl/config.ts';
+import { objectiveNames, runOptionsSpec } from '../../core/neat/options.ts';
+
+/** The budget flags of `train` and `compare`. */
+export const budgetFlagOptions = {
+  seconds: { type: 'string' },
+  episodes: { type: 'string' },
+  generations: { type: 'string' },
+} as const;
+
+/**
+ * The run budget from --seconds/--episodes/--generations, with `defaultSeconds` when none is given.
+ * A budget the trainer does not count is a usage error (it would never end the run).
+ */
+export function budgetFromFlags(trainer: TrainerName, values: { seconds?: string; episodes?: string; generations?: string }, defaultSeconds: number): Budget {
+  for (const kind of ['episodes', 'generations'] as const) {
+    if (values[kind] !== undefined && !budgetKindsByTrainer[trainer].includes(kind)) {
+      throw new UsageError(`--${kind} is not a budget of the ${trainer} trainer (it counts ${budgetKindsByTrainer[trainer].join(', ')})`);
+    }
+  }
+  const episodes = integerOption(values.episodes, 'episodes', 1, maxBudgetCount);
+  const generations = integerOption(values.generations, 'generations', 1, maxBudgetCount);
+  const seconds = positiveNumberOption(values.seconds, 'seconds', maxBudgetSeconds) ?? (episodes === undefined && generations === undefined ? defaultSeconds : undefined);
+  return { seconds, episodes, generations };
+}
 
 export const trainerFlagOptions = {
   algo: { type: 'string' },
@@ -31,8 +56,12 @@ const flagTrainers: Record<keyof TrainerFlagValues, TrainerName> = {
   threads: 'neat',
 };
 
-export const backendNames = ['auto', 'onnx', 'tfjs-node', 'tfjs-webgpu', 'tfjs-wasm', 'js'] as const;
-const objectiveNames = ['return', 'drawdown', 'turnover'] as const;
+/** A flag's range as the trainer declares it, so the CLI never accepts what the trainer refuses. */
+function declaredRange(field: { min?: number; max?: number }): [number, number] {
+  return [field.min ?? 0, field.max ?? Number.MAX_SAFE_INTEGER];
+}
+const neatThreadsField = runOptionsSpec.fields.threads as { min?: number; max?: number };
+export const backendNames = rlConfigFields.backend.values ?? [];
 
 export function trainerFlagOptionsFor(trainer: TrainerName, values: TrainerFlagValues): Record<string, unknown> {
   for (const flag of Object.keys(flagTrainers) as Array<keyof TrainerFlagValues>) {
@@ -40,9 +69,9 @@ export function trainerFlagOptionsFor(trainer: TrainerName, values: TrainerFlagV
   }
   const options: Record<string, unknown> = {};
   if (trainer === 'rl') {
-    if (values.algo !== undefined) options.algorithm = choiceOption(values.algo, 'algo', ['reinforce', 'ppo']);
-    if (values.envs !== undefined) options.envs = integerOption(values.envs, 'envs', 1, 4096);
-    if (values.accum !== undefined) options.accumulation = integerOption(values.accum, 'accum', 1, 1024);
+    if (values.algo !== undefined) options.algorithm = choiceOption(values.algo, 'algo', rlConfigFields.algorithm.values ?? []);
+    if (values.envs !== undefined) options.envs = integerOption(values.envs, 'envs', ...declaredRange(rlConfigFields.envs));
+    if (values.accum !== undefined) options.accumulation = integerOption(values.accum, 'accum', ...declaredRange(rlConfigFields.accumulation));
     if (values.backend !== undefined) options.backend = choiceOption(values.backend, 'backend', backendNames);
   }
   if (trainer === 'neat') {
@@ -52,7 +81,7 @@ export function trainerFlagOptionsFor(trainer: TrainerName, values: TrainerFlagV
       options.selection = 'nsga2';
       options.objectives = objectives;
     }
-    if (values.threads !== undefined) options.threads = integerOption(values.threads, 'threads', 0, 64);
+    if (values.threads !== undefined) options.threads = integerOption(values.threads, 'threads', ...declaredRange(neatThreadsField));
   }
   return options;
 }
@@ -76,10 +105,13 @@ export function parseSetOptions(entries: string[]): Record<string, unknown> {
   return options;
 }
 
+const reservedKeys = new Set(['__proto__', 'prototype', 'constructor']);
+
 /** Deep-merges `override` into `base` (plain objects only). */
 export function mergeOptions(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
+    if (reservedKeys.has(key)) throw new UsageError(`"${key}" is not an option name`);
     const existing = merged[key];
     merged[key] = isPlainObject(existing) && isPlainObject(value) ? mergeOptions(existing, value) : value;
   }
@@ -89,6 +121,8 @@ export function mergeOptions(base: Record<string, unknown>, override: Record<str
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   const [head, ...rest] = path;
   if (!head) throw new UsageError('--set needs a key before "="');
+  // Assigning these would reach Object.prototype (or a constructor) instead of an option.
+  if (reservedKeys.has(head)) throw new UsageError(`--set key "${path.join('.')}": "${head}" is not an option name`);
   if (rest.length === 0) {
     target[head] = value;
     return;

@@ -3,15 +3,18 @@
 // this contract, through the one generic dispatcher and client in this folder.
 import { z } from 'zod';
 import { evaluationReportSchema, metricSampleSchema, storedMetricSeriesSchema } from '../metrics.ts';
-import { runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
+import { checkBudgetKinds, runConfigFieldsSchema, runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
 import { systemSampleSchema } from '../system.ts';
 import { datasetInfoSchema, datasetNameSchema, datasetSummarySchema } from '../datasets.ts';
 
 export const menuCommands = ['new-run', 'stop', 'compare', 'history', 'dashboard'] as const;
 export type MenuCommand = (typeof menuCommands)[number];
 
-/** Largest CSV text accepted by importDataset (the CLI imports larger files from disk). */
-export const maxImportCharacters = 256 * 2 ** 20;
+/**
+ * Largest CSV text accepted by importDataset, about 600,000 one-minute bars (the CLI imports larger
+ * files from disk). It also bounds serve mode's WebSocket message size.
+ */
+export const maxImportCharacters = 64 * 2 ** 20;
 
 const runIdSchema = z.object({ runId: z.string().min(1).max(64) }).strict();
 const noInputSchema = z.object({}).strict().default({});
@@ -39,6 +42,8 @@ export const systemInfoSchema = z.object({
   totalMemoryBytes: z.number(),
   /** `electron` when the app hosts the engine, `serve` for the headless server. */
   host: z.enum(['electron', 'serve']),
+  /** Most trainers the host runs at once; further runs wait as `queued`. */
+  maxConcurrentRuns: z.number().int().min(1),
   trainers: z.array(z.enum(trainerNames)),
   /** The machine's last `auto` compute-backend benchmark (made by the first RL run on `auto`), or null. */
   compute: z
@@ -70,7 +75,7 @@ export const championSchema = z.object({
 });
 
 /** A comparison: the same trainer, seed, dataset, budget and options in both modes. */
-export const comparisonInputSchema = runConfigSchema.omit({ mode: true, compareGroup: true });
+export const comparisonInputSchema = runConfigFieldsSchema.omit({ mode: true, compareGroup: true }).superRefine(checkBudgetKinds);
 
 export const requestContract = {
   startRun: { input: runConfigSchema, output: runRecordSchema },

@@ -36,7 +36,7 @@ function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckServic
     },
     deleteDataset: async () => ({ deleted: true }),
     getChampion: async () => ({ source: 'none', networks: [] }),
-    getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', trainers: ['baseline'], compute: null }),
+    getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', maxConcurrentRuns: 1, trainers: ['baseline'], compute: null }),
     ...overrides,
   };
 }
