@@ -4,9 +4,10 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { DatasetSummary } from '../../../shared/datasets.ts';
 import { api, describeError } from '../api/index.ts';
+import { maxImportCharacters } from '../../../shared/ipc/contract.ts';
 
-/** Largest CSV the window sends to the host in one request. */
-export const maxImportBytes = 256 * 2 ** 20;
+/** Largest CSV the window sends to the host in one request (a CSV is ASCII: one byte a character). */
+export const maxImportBytes = maxImportCharacters;
 
 export const useDatasetsStore = defineStore('datasets', () => {
   const datasets = shallowRef<DatasetSummary[]>([]);
