@@ -56,13 +56,13 @@ describe('traindeck data', () => {
 
   it('imports, lists, inspects and removes a dataset', () => {
     const file = join(dataDir, 'good.csv');
-    const rows = Array.from({ length: 50 }, (_, index) => `${1_704_067_200_000 + index * 60_000},100,101,99,100.5,3`);
+    const rows = Array.from({ length: 2500 }, (_, index) => `${1_704_067_200_000 + index * 60_000},100,101,99,100.5,3`);
     writeFileSync(file, `${rows.join('\n')}\n`); // Binance-style, no header, ms open times
     const imported = traindeck('data', 'import', file, '--name', 'tiny', '--json');
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, name: 'tiny', rows: 50, intervalMs: 60_000 });
+    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, name: 'tiny', rows: 2500, intervalMs: 60_000 });
     expect(JSON.parse(traindeck('data', 'list', '--json').stdout).map((dataset: { name: string }) => dataset.name)).toEqual(['default', 'tiny']);
-    expect(JSON.parse(traindeck('data', 'info', 'tiny', '--json').stdout)).toMatchObject({ rows: 50, gaps: { count: 0 } });
+    expect(JSON.parse(traindeck('data', 'info', 'tiny', '--json').stdout)).toMatchObject({ rows: 2500, gaps: { count: 0 } });
     expect(traindeck('data', 'rm', 'tiny').code).toBe(0);
     const missing = traindeck('data', 'info', 'tiny');
     expect(missing.code).toBe(1);

@@ -20,6 +20,8 @@ export const CSV_ERROR_KINDS = {
   'price-outside-range': 'open or close is outside [low, high]',
   'non-positive-price': 'a price is zero or negative',
   'negative-volume': 'volume is negative',
+  'not-a-file': 'the path is not a regular file (a directory, device or pipe)',
+  'too-few-rows': 'too few bars for the train, validation and test splits after the feature warm-up',
 } as const;
 
 export type CsvErrorKind = keyof typeof CSV_ERROR_KINDS;

@@ -1,5 +1,6 @@
 // DatasetStore on a temp directory: list/info/import/remove, all-or-nothing imports, the read-only
 // embedded default, and the feature cache (a hit returns identical, shared arrays).
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,18 +56,18 @@ describe('DatasetStore', () => {
 
   it('imports a CSV file, derives a lowercase name, and shows it in list and info', async () => {
     const file = join(inputs, 'BTCUSDT-1m 2024.csv');
-    await writeFile(file, binanceCsv(500));
+    await writeFile(file, binanceCsv(2500));
     const store = new DatasetStore({ rootDir: root });
     const result = await store.importCsv(file);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.info).toMatchObject({ name: 'btcusdt-1m-2024', builtin: false, rows: 500, intervalMs: 60_000 });
+    expect(result.info).toMatchObject({ name: 'btcusdt-1m-2024', builtin: false, rows: 2500, intervalMs: 60_000 });
     expect(result.report.format).toBe('binance');
     expect(result.info.source).toMatchObject({ kind: 'csv', file: 'BTCUSDT-1m 2024.csv' });
     expect((await store.list()).map((d) => d.name)).toEqual(['default', 'btcusdt-1m-2024']);
     const fresh = new DatasetStore({ rootDir: root });
     expect(await fresh.info('btcusdt-1m-2024')).toEqual(result.info);
     const series = await fresh.loadSeries('btcusdt-1m-2024');
-    expect(series.close[499]).toBe(generateRegimeMarket({ bars: 500, seed: 3 }).series.close[499]);
+    expect(series.close[2499]).toBe(generateRegimeMarket({ bars: 2500, seed: 3 }).series.close[2499]);
     expect(await readdir(join(root, 'btcusdt-1m-2024'))).toEqual(['meta.json', 'series.bin']);
     await expectNoLeftovers();
   });
@@ -100,12 +101,37 @@ describe('DatasetStore', () => {
     expect((await store.list()).map((d) => d.name)).toEqual(['default']);
   });
 
+  it('refuses devices and directories without reading them, and files over the limit', async () => {
+    const store = new DatasetStore({ rootDir: root, csv: { maxBytes: 4096 } });
+    const kindOf = async (path: string) => {
+      const result = await store.importCsv(path, { name: 'refused' });
+      return result.ok ? 'imported' : result.errors[0].kind;
+    };
+    // /dev/zero reports size 0 and never ends; before the regular-file check it was read forever.
+    if (existsSync('/dev/zero')) expect(await kindOf('/dev/zero')).toBe('not-a-file');
+    expect(await kindOf(inputs)).toBe('not-a-file');
+    const big = join(inputs, 'big.csv');
+    await writeFile(big, binanceCsv(2500));
+    expect(await kindOf(big)).toBe('too-large');
+    expect((await store.list()).map((d) => d.name)).toEqual(['default']);
+  });
+
+  it('refuses at import a series too short for the feature warm-up and the three splits', async () => {
+    const store = new DatasetStore({ rootDir: root });
+    for (const bars of [2, 500]) {
+      const result = await store.importCsvBytes(binanceCsv(bars), `short-${bars}`);
+      expect(result.ok === false && result.errors[0]).toMatchObject({ line: 0, kind: 'too-few-rows' });
+      expect(result.ok === false && result.errors[0].message).toMatch(new RegExp(`^${bars} bars are too few`));
+    }
+    expect((await store.list()).map((d) => d.name)).toEqual(['default']);
+  });
+
   it('refuses taken, reserved and invalid names, and missing files', async () => {
     const store = new DatasetStore({ rootDir: root });
-    expect((await store.importCsvBytes(binanceCsv(20), 'one')).ok).toBe(true);
-    await expectDatasetError(store.importCsvBytes(binanceCsv(20), 'ONE'), 'exists');
-    await expectDatasetError(store.importCsvBytes(binanceCsv(20), 'default'), 'exists');
-    await expectDatasetError(store.importCsvBytes(binanceCsv(20), '../escape'), 'invalid-name');
+    expect((await store.importCsvBytes(binanceCsv(2500), 'one')).ok).toBe(true);
+    await expectDatasetError(store.importCsvBytes(binanceCsv(2500), 'ONE'), 'exists');
+    await expectDatasetError(store.importCsvBytes(binanceCsv(2500), 'default'), 'exists');
+    await expectDatasetError(store.importCsvBytes(binanceCsv(2500), '../escape'), 'invalid-name');
     await expectDatasetError(store.importCsv(join(inputs, 'missing.csv')), 'not-found');
     await expectDatasetError(store.info('nope'), 'not-found');
     await expectDatasetError(store.remove('nope'), 'not-found');
