@@ -1,7 +1,9 @@
 // Electron main: the window, the IPC adapter and the host. Trainers run in utilityProcess
 // children; the renderer is sandboxed, context-isolated and reaches the host only through the
-// preload bridge, whose sender is checked on every request.
-import { app, BrowserWindow, ipcMain, screen, session, shell, type IpcMainInvokeEvent } from 'electron';
+// preload bridge, whose sender is checked on every request. The security rules live in
+// security.ts; `--smoke DIR` runs the packaged app's self-check (smoke.ts) and quits.
+import { app, BrowserWindow, ipcMain, Notification, screen, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RunManager } from '../host/run-manager.ts';
@@ -15,16 +17,41 @@ import { datasetStoreFor } from '../workers/trainers/market.ts';
 import { createUtilityProcessTrainerFactory } from './utility-process-trainer.ts';
 import { installMenu } from './menu.ts';
 import { fitToWorkArea, loadWindowState, saveWindowState } from '../host/window-state.ts';
+import { externalUrlToOpen, isAppPage, permissionGranted, type RendererLocation } from './security.ts';
+import { defaultDatasetFile, smokeDirectory } from './app-paths.ts';
+import { RunAttention } from './run-attention.ts';
+import { aboutPanel } from './about.ts';
+import { probeBackendsOnce } from './backend-probe.ts';
+import { runSmokeCheck } from './smoke.ts';
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+const bundleDir = import.meta.dirname;
+const rendererFile = join(bundleDir, '../renderer/index.html');
+const rendererLocation: RendererLocation = { devServerUrl: process.env.ELECTRON_RENDERER_URL, fileUrl: pathToFileURL(rendererFile).href };
+const smokeDir = smokeDirectory(process.argv);
+if (smokeDir) {
+  // a throwaway data folder: the self-check never touches the user's runs
+  mkdirSync(join(smokeDir, 'data'), { recursive: true });
+  app.setPath('userData', join(smokeDir, 'data'));
+}
+app.enableSandbox();
 
 let mainWindow: BrowserWindow | undefined;
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  if (rendererUrl) return url.startsWith(rendererUrl);
-  return url === pathToFileURL(rendererFile).href || url.startsWith(`${pathToFileURL(rendererFile).href}#`);
+  const frame = event.senderFrame;
+  return frame !== null && frame === event.sender.mainFrame && isAppPage(frame.url, rendererLocation);
+}
+
+/** Every web contents the app creates gets the same rules: no new windows, navigation or webviews. */
+function harden(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalUrlToOpen(url);
+    if (external) void shell.openExternal(external);
+    else console.warn(`[traindeck] blocked a window.open of ${url}: not on the external-link allow-list`);
+    return { action: 'deny' };
+  });
 }
 
 function createWindow(stateFile: string): BrowserWindow {
@@ -39,7 +66,7 @@ function createWindow(stateFile: string): BrowserWindow {
     title: 'TrainDeck',
     show: false,
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      preload: join(bundleDir, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -52,30 +79,26 @@ function createWindow(stateFile: string): BrowserWindow {
     window.show();
   });
   window.on('close', () => saveWindowState(stateFile, { ...window.getNormalBounds(), maximized: window.isMaximized() }));
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  if (rendererUrl) void window.loadURL(rendererUrl);
+  if (rendererLocation.devServerUrl) void window.loadURL(rendererLocation.devServerUrl);
   else void window.loadFile(rendererFile);
   return window;
 }
 
 async function start(): Promise<void> {
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(permissionGranted(permission, contents.getURL())));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionGranted(permission, requestingOrigin));
 
   const dataDir = app.getPath('userData');
-  // Packaged, the embedded dataset sits in Resources/; in development, beside the sources.
-  const defaultDatasetFile = app.isPackaged ? join(process.resourcesPath, 'resources', 'default-market.bin') : undefined;
+  const datasetFile = defaultDatasetFile({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
+  const store = RunStore.open(dataDir);
   const runManager = new RunManager({
     dataDir,
-    defaultDatasetFile,
-    store: RunStore.open(dataDir),
-    startTrainer: createUtilityProcessTrainerFactory(join(import.meta.dirname, 'trainer-worker.js')),
+    defaultDatasetFile: datasetFile,
+    store,
+    startTrainer: createUtilityProcessTrainerFactory(join(bundleDir, 'trainer-worker.js')),
   });
-  const datasets = datasetStoreFor(dataDir, defaultDatasetFile);
+  const datasets = datasetStoreFor(dataDir, datasetFile);
   const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });
   const dispatch = createRequestDispatcher(service, (error) => console.error('[traindeck] request failed:', error));
 
@@ -88,14 +111,41 @@ async function start(): Promise<void> {
   const monitor = new SystemMonitor();
   watchTrainerProcesses(runManager, monitor);
   monitor.start();
-  forwardEvents(runManager, monitor, (event, payload) => {
+  const sendToWindow = (event: string, payload: unknown) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, { event, payload });
+  };
+  forwardEvents(runManager, monitor, sendToWindow);
+
+  const rebuildMenu = installMenu(
+    {
+      send: (command) => sendToWindow('menuCommand', { command }),
+      showAbout: () => void showAbout(),
+      openDataFolder: () => void openFolder(dataDir),
+      // a run without a checkpoint has no folder of its own: show the store that holds it
+      revealRun: (runId) => shell.showItemInFolder(runManager.latestCheckpoint(runId) ?? (existsSync(store.checkpointDirectory(runId)) ? store.checkpointDirectory(runId) : join(dataDir, 'runs.sqlite'))),
+    },
+    () => runManager.list(),
+  );
+  const attention = new RunAttention({
+    setProgress: (value) => mainWindow && !mainWindow.isDestroyed() && mainWindow.setProgressBar(value),
+    notify: (notice) => {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ title: notice.title, body: notice.body });
+      notification.on('click', () => mainWindow?.show());
+      notification.show();
+    },
+    windowInForeground: () => mainWindow !== undefined && !mainWindow.isDestroyed() && mainWindow.isVisible() && !mainWindow.isMinimized() && mainWindow.isFocused(),
+  });
+  const knownStatuses = new Map<string, string>();
+  runManager.on('runUpdated', (record) => {
+    attention.update(record);
+    // the menu lists runs by status: progress-only updates (many a second) leave it alone
+    if (knownStatuses.get(record.id) === record.status) return;
+    knownStatuses.set(record.id, record.status);
+    rebuildMenu();
   });
 
   const stateFile = join(dataDir, 'window-state.json');
-  installMenu((command) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, { event: 'menuCommand', payload: { command } });
-  });
   mainWindow = createWindow(stateFile);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(stateFile);
@@ -108,8 +158,34 @@ async function start(): Promise<void> {
     monitor.stop();
     void runManager.shutdown().finally(() => app.quit());
   });
+
+  if (smokeDir) {
+    const window = mainWindow;
+    window.webContents.once('did-finish-load', () => {
+      void runSmokeCheck(window, runManager, smokeDir).then(async (code) => {
+        await runManager.shutdown();
+        app.exit(code);
+      });
+    });
+  }
 }
 
+async function showAbout(): Promise<void> {
+  const versions = { appVersion: app.getVersion(), electron: process.versions.electron, chromium: process.versions.chrome, node: process.versions.node };
+  try {
+    app.setAboutPanelOptions(aboutPanel({ ...versions, probe: await probeBackendsOnce(join(bundleDir, 'backend-probe.js')) }));
+  } catch (error) {
+    app.setAboutPanelOptions(aboutPanel({ ...versions, probe: { error: (error as Error).message } }));
+  }
+  app.showAboutPanel();
+}
+
+async function openFolder(folder: string): Promise<void> {
+  const problem = await shell.openPath(folder);
+  if (problem) console.error(`[traindeck] could not open ${folder}: ${problem}`);
+}
+
+app.on('web-contents-created', (_event, contents) => harden(contents));
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
