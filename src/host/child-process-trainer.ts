@@ -1,19 +1,37 @@
 // TrainerProcess over child_process.fork: how serve mode and the CLI run trainer workers. The
 // worker entry is TypeScript run directly by Node (type stripping), so no build step is needed.
-import { fork } from 'node:child_process';
+// Workers get their own process group: a terminal's Ctrl-C reaches only the host, which stops
+// them gracefully (checkpoint first). If the host exits without stopping them, they are killed;
+// if it is killed outright, each worker sees its IPC channel close and stops itself.
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HostToWorkerMessage } from './protocol.ts';
 import { describeExit, OutputTail, type TrainerExit, type TrainerProcess, type TrainerProcessFactory } from './trainer-process.ts';
 
 export const workerEntryPath = fileURLToPath(new URL('../workers/trainer-worker.ts', import.meta.url));
 
+/** Workers still running, killed if the host process exits without having stopped them. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killLiveChildrenOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of liveChildren) child.kill('SIGKILL');
+  });
+}
+
 export function createChildProcessTrainerFactory(entryPath = workerEntryPath): TrainerProcessFactory {
+  killLiveChildrenOnExit();
   return () => {
     const child = fork(entryPath, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       execArgv: ['--disable-warning=ExperimentalWarning'],
+      detached: true,
     });
+    liveChildren.add(child);
     const stderr = new OutputTail();
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr.append(chunk);
@@ -24,6 +42,7 @@ export function createChildProcessTrainerFactory(entryPath = workerEntryPath): T
     const finish = (exit: TrainerExit) => {
       if (exited) return;
       exited = true;
+      liveChildren.delete(child);
       for (const listener of exitListeners) listener(exit);
     };
     child.on('error', (error) => finish({ kind: 'crashed', reason: `Trainer process failed: ${error.message}`, exitCode: null, signal: null }));

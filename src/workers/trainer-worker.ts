@@ -1,6 +1,8 @@
 // Entry point of a trainer worker process (Electron utilityProcess or child_process.fork). It
 // shakes hands with the host, runs exactly one training run, reports through the worker protocol,
 // and exits. Messages from the host are validated; a malformed one is answered, not fatal.
+// A worker never outlives its purpose: SIGINT/SIGTERM and the host's death all stop the run
+// gracefully (it checkpoints, then exits), and a stop that hangs is ended after a grace period.
 import { hostToWorkerSchema, protocolVersion } from '../host/protocol.ts';
 import { describeIssues } from '../shared/ipc/envelope.ts';
 import type { TrainerRunContext } from '../core/trainer.ts';
@@ -12,6 +14,37 @@ import { loadTrainer } from './trainers/registry.ts';
 const channel = connectToHost();
 let stopRequested = false;
 let started = false;
+
+/** How long a stop without a host to enforce it (signal, host gone) may take before the worker exits anyway. */
+const orphanStopGraceMs = Number(process.env.TRAINDECK_WORKER_STOP_GRACE_MS ?? 30_000);
+
+let signalsReceived = 0;
+
+/** Stops the run as the host's `stop` would, and exits anyway if that takes longer than the grace period. */
+function stopWithoutHost(reason: string, exitCode: number): void {
+  stopRequested = true;
+  process.stderr.write(`trainer-worker: ${reason}; stopping the run (saving a checkpoint)\n`);
+  if (!started) void exitAfterDrain(0);
+  setTimeout(() => {
+    process.stderr.write(`trainer-worker: the run did not stop within ${orphanStopGraceMs / 1000} s; exiting\n`);
+    process.exit(exitCode);
+  }, orphanStopGraceMs).unref();
+}
+
+/** A first signal stops gracefully; a second one (Ctrl-C twice) ends the worker at once. */
+function onSignal(signal: NodeJS.Signals, exitCode: number): void {
+  signalsReceived += 1;
+  if (signalsReceived > 1) process.exit(exitCode);
+  stopWithoutHost(`received ${signal}`, exitCode);
+}
+
+// stderr is a pipe to the host: once the host has died, a write fails with EPIPE, which must not
+// end the worker before it has checkpointed.
+process.stderr.on('error', () => {});
+process.stdout.on('error', () => {});
+process.on('SIGINT', () => onSignal('SIGINT', 130));
+process.on('SIGTERM', () => onSignal('SIGTERM', 143));
+channel.onHostGone(() => stopWithoutHost('the host process is gone', 1));
 
 channel.onMessage((raw) => {
   const parsed = hostToWorkerSchema.safeParse(raw);

@@ -5,6 +5,11 @@ import type { WorkerToHostMessage } from '../host/protocol.ts';
 export interface WorkerChannel {
   send(message: WorkerToHostMessage): void;
   onMessage(listener: (message: unknown) => void): void;
+  /**
+   * Fires once if the host goes away (its process died, so the channel closed). Electron ends a
+   * utility process together with its main process, so only the forked worker needs it.
+   */
+  onHostGone(listener: () => void): void;
   /** Waits until queued messages have been handed to the host. */
   drain(): Promise<void>;
 }
@@ -20,6 +25,7 @@ export function connectToHost(): WorkerChannel {
     return {
       send: (message) => parentPort.postMessage(message),
       onMessage: (listener) => parentPort.on('message', (event) => listener(event.data)),
+      onHostGone: () => {},
       drain: () => new Promise((resolve) => setImmediate(resolve)),
     };
   }
@@ -27,9 +33,12 @@ export function connectToHost(): WorkerChannel {
     let pending = Promise.resolve();
     return {
       send(message) {
+        if (!process.connected) return; // the host is gone: nobody to tell
+        // The callback also receives a send error (channel closed meanwhile), so nothing throws.
         pending = new Promise((resolve) => process.send?.(message, undefined, {}, () => resolve()));
       },
       onMessage: (listener) => process.on('message', listener),
+      onHostGone: (listener) => process.once('disconnect', listener),
       drain: () => pending,
     };
   }
