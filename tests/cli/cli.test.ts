@@ -30,10 +30,27 @@ describe('traindeck train', () => {
     [['train', 'baseline', '--mode', 'fast'], /--mode must be one of original, optimized/],
     [['train', 'baseline', '--colour', 'red'], /Unknown option '--colour'/],
     [['launch'], /unknown command "launch"/],
+    // Budgets the trainer ignores would never end the run.
+    [['train', 'baseline', '--generations', '1'], /--generations is not a budget of the baseline trainer/],
+    [['train', 'rl', '--generations', '1'], /--generations is not a budget of the rl trainer/],
+    [['train', 'neat', '--generations', '2000000000'], /--generations must be a whole number from 1 to 1000000000/],
+    // The CLI's ranges are the trainer's: RL refuses more than 1024 envs, so the flag does too.
+    [['train', 'rl', '--envs', '4096'], /--envs must be a whole number from 1 to 1024/],
+    [['train', 'rl', '--accum', '100'], /--accum must be a whole number from 1 to 64/],
+    [['train', 'baseline', '--set', '__proto__.polluted=1'], /"__proto__" is not an option name/],
+    [['train', 'baseline', '--set', 'a.constructor.prototype.polluted=1'], /"constructor" is not an option name/],
+    [['serve', '--max-runs', '0'], /--max-runs must be a whole number from 1/],
+    [['serve', '--allow-host', 'a b'], /--allow-host takes a host name/],
   ])('rejects %j with a clear message and exit code 2', (args, message) => {
     const { code, stderr } = traindeck(...args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
+  });
+
+  it('refuses options the baseline would silently ignore, before any worker starts', () => {
+    const { code, stderr } = traindeck('train', 'baseline', '--seconds', '2', '--set', 'envs=8');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Invalid baseline options\n\s+options\.envs: the baseline trainer takes no options/);
   });
 
   it('fails with exit code 1 on a dataset that does not exist', () => {
