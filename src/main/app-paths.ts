@@ -19,9 +19,18 @@ export function defaultDatasetFile(location: AppLocation): string {
 
 /** The folder after `--smoke` (or `--smoke=DIR`), if the app was started in smoke mode. */
 export function smokeDirectory(argv: readonly string[]): string | undefined {
-  const index = argv.findIndex((arg) => arg === '--smoke' || arg.startsWith('--smoke='));
+  return folderOption(argv, 'smoke', '/tmp/traindeck-smoke');
+}
+
+/** `--data-dir DIR`: the app keeps its runs there instead of its userData folder (as the CLI's flag). */
+export function dataDirOption(argv: readonly string[]): string | undefined {
+  return folderOption(argv, 'data-dir', '/tmp/traindeck-data');
+}
+
+function folderOption(argv: readonly string[], name: string, example: string): string | undefined {
+  const index = argv.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
   if (index < 0) return undefined;
-  const value = argv[index].startsWith('--smoke=') ? argv[index].slice('--smoke='.length) : argv[index + 1];
-  if (!value || value.startsWith('--')) throw new Error('--smoke needs a folder for its report, e.g. --smoke /tmp/traindeck-smoke');
+  const value = argv[index].startsWith(`--${name}=`) ? argv[index].slice(name.length + 3) : argv[index + 1];
+  if (!value || value.startsWith('--')) throw new Error(`--${name} needs a folder, e.g. --${name} ${example}`);
   return value;
 }

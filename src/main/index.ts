@@ -18,7 +18,7 @@ import { createUtilityProcessTrainerFactory } from './utility-process-trainer.ts
 import { installMenu } from './menu.ts';
 import { fitToWorkArea, loadWindowState, saveWindowState } from '../host/window-state.ts';
 import { externalUrlToOpen, isAppPage, permissionGranted, type RendererLocation } from './security.ts';
-import { defaultDatasetFile, smokeDirectory } from './app-paths.ts';
+import { dataDirOption, defaultDatasetFile, smokeDirectory } from './app-paths.ts';
 import { RunAttention } from './run-attention.ts';
 import { aboutPanel } from './about.ts';
 import { probeBackendsOnce } from './backend-probe.ts';
@@ -28,10 +28,11 @@ const bundleDir = import.meta.dirname;
 const rendererFile = join(bundleDir, '../renderer/index.html');
 const rendererLocation: RendererLocation = { devServerUrl: process.env.ELECTRON_RENDERER_URL, fileUrl: pathToFileURL(rendererFile).href };
 const smokeDir = smokeDirectory(process.argv);
-if (smokeDir) {
-  // a throwaway data folder: the self-check never touches the user's runs
-  mkdirSync(join(smokeDir, 'data'), { recursive: true });
-  app.setPath('userData', join(smokeDir, 'data'));
+// smoke mode gets a throwaway data folder: the self-check never touches the user's runs
+const dataDirOverride = smokeDir ? join(smokeDir, 'data') : dataDirOption(process.argv);
+if (dataDirOverride) {
+  mkdirSync(dataDirOverride, { recursive: true });
+  app.setPath('userData', dataDirOverride);
 }
 app.enableSandbox();
 

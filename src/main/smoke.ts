@@ -24,6 +24,7 @@ export async function runSmokeCheck(window: BrowserWindow, runManager: RunManage
   const deadline = setTimeout(() => {
     record('finished in time', false, `the smoke check ran past ${smokeTimeoutMs / 1000} s`);
     finish();
+    app.exit(1); // a hung step must not hang the workflow
   }, smokeTimeoutMs);
   let finished = false;
   const finish = () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { menuTemplate, type MenuActions } from '../../src/main/menu-template.ts';
 import { aboutPanel } from '../../src/main/about.ts';
-import { defaultDatasetFile, smokeDirectory } from '../../src/main/app-paths.ts';
+import { dataDirOption, defaultDatasetFile, smokeDirectory } from '../../src/main/app-paths.ts';
 import type { RunRecord } from '../../src/shared/run.ts';
 
 function recordingActions() {
@@ -91,5 +91,12 @@ describe('app paths', () => {
     expect(smokeDirectory(['TrainDeck', '--smoke', '/tmp/s'])).toBe('/tmp/s');
     expect(smokeDirectory(['TrainDeck', '--smoke=/tmp/s'])).toBe('/tmp/s');
     expect(() => smokeDirectory(['TrainDeck', '--smoke'])).toThrow(/needs a folder/);
+  });
+
+  it('reads --data-dir as the CLI does', () => {
+    expect(dataDirOption(['TrainDeck', '--data-dir', '/tmp/d'])).toBe('/tmp/d');
+    expect(dataDirOption(['TrainDeck', '--data-dir=/tmp/d'])).toBe('/tmp/d');
+    expect(dataDirOption(['TrainDeck', '--smoke', '/tmp/s'])).toBeUndefined();
+    expect(() => dataDirOption(['TrainDeck', '--data-dir', '--smoke'])).toThrow(/--data-dir needs a folder/);
   });
 });
