@@ -59,6 +59,10 @@ export type EvaluationReport = z.infer<typeof evaluationReportSchema>;
 /** Units and meaning of the known metric names; the UI labels axes from this. */
 export const metricCatalogue: Record<string, { label: string; unit: string }> = {
   episodesPerMin: { label: 'Episodes per minute', unit: 'episodes/min' },
+  // Learning over time: the policy being trained (RL: current weights; NEAT: the generation's
+  // champion) at every evaluation, recorded at that evaluation's step and time.
+  validationSharpe: { label: 'Validation Sharpe', unit: 'annualised' },
+  testSharpe: { label: 'Test Sharpe', unit: 'annualised' },
   episodes: { label: 'Completed episodes', unit: 'episodes' },
   envStepsPerSec: { label: 'Environment steps per second', unit: 'steps/s' },
   meanEpisodeReturnPct: { label: 'Mean episode return', unit: '%' },

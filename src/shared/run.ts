@@ -102,6 +102,31 @@ export type RunStatus = (typeof runStatuses)[number];
 /** Statuses after which a run never changes again. */
 export const finishedStatuses: readonly RunStatus[] = ['stopped', 'completed', 'failed', 'interrupted'];
 
+/**
+ * The one result every run hands the user, the same for every trainer: the policy it reports,
+ * exports and resumes with, evaluated on the test split, beside the baselines on the same span.
+ * The test split never chooses the policy.
+ */
+export const policyResultSchema = z.object({
+  /** Which policy this is and how it was chosen, in words, e.g. `best validation Sharpe (update 300), sampled actions`. */
+  policy: z.string().max(200),
+  /** Annualised Sharpe ratio of the policy on the test split. */
+  testSharpe: z.number(),
+  /** Total return on the test split, in %. */
+  testReturnPct: z.number(),
+  /** Maximum drawdown on the test split, in %. */
+  testMaxDrawdownPct: z.number(),
+  /** Position changes on the test split. */
+  testTrades: z.number(),
+  /** Buy-and-hold's annualised Sharpe on the same span. */
+  buyAndHoldTestSharpe: z.number(),
+  /** A uniformly random policy's annualised Sharpe on the same span. */
+  randomTestSharpe: z.number(),
+  /** The last weights' test Sharpe, when they are not the reported policy (RL early stopping). */
+  finalPolicyTestSharpe: z.number().optional(),
+});
+export type PolicyResult = z.infer<typeof policyResultSchema>;
+
 export const runSummarySchema = z.object({
   /** Wall-clock seconds the trainer ran. */
   seconds: z.number(),
@@ -111,6 +136,8 @@ export const runSummarySchema = z.object({
   episodesPerMin: z.number(),
   /** Final equity of the evaluated policy on the test split, in quote currency. */
   finalEquity: z.number().optional(),
+  /** The policy the run hands the user, on the test split; absent when the run never evaluated. */
+  result: policyResultSchema.optional(),
   /** Further trainer-specific figures (units in the name, e.g. `generationsPerMin`). */
   extra: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}),
 });

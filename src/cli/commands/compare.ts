@@ -100,11 +100,12 @@ function figures(record: RunRecord): Record<string, unknown> {
     finalEquity: summary?.finalEquity ?? null,
     envStepsPerSec: typeof envSteps === 'number' && summary && summary.seconds > 0 ? envSteps / summary.seconds : null,
     ...(summary?.extra ?? {}),
+    ...(summary?.result ?? {}),
   };
 }
 
 function table(result: { original: Record<string, unknown>; optimized: Record<string, unknown>; speedup: number | null }, throughputKey: string): string {
-  const keys = [throughputKey, 'envStepsPerSec', 'forwardPassesPerSec', 'seconds', 'finalEquity', 'testSharpe', 'testMaxDrawdownPct', 'testTrades', 'backend', 'device', 'status'];
+  const keys = [throughputKey, 'envStepsPerSec', 'forwardPassesPerSec', 'seconds', 'finalEquity', 'testSharpe', 'testReturnPct', 'testMaxDrawdownPct', 'testTrades', 'buyAndHoldTestSharpe', 'randomTestSharpe', 'finalPolicyTestSharpe', 'backend', 'device', 'status'];
   const show = (value: unknown) => (typeof value === 'number' ? (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(3)) : String(value ?? '—'));
   const shown = keys.filter((key) => result.original[key] !== undefined || result.optimized[key] !== undefined);
   const width = Math.max(12, ...shown.flatMap((key) => [show(result.original[key]).length, show(result.optimized[key]).length])) + 2;

@@ -95,6 +95,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       episodes: summary?.episodes ?? 0,
       episodesPerMin: summary?.episodesPerMin ?? 0,
       finalEquity: summary?.finalEquity ?? null,
+      ...(summary?.result ?? {}),
       ...(finished.backend ? { backend: finished.backend, device: finished.device } : {}),
       ...(summary?.extra ?? {}),
       ...(finished.error ? { error: finished.error } : {}),
