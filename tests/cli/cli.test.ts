@@ -86,6 +86,18 @@ describe('traindeck data', () => {
     expect(missing.stderr).toMatch(/tiny/);
   });
 
+  it('generates a synthetic market as CSV that imports like real data', () => {
+    const file = join(dataDir, 'generated.csv');
+    const generated = traindeck('data', 'generate', '--out', file, '--seed', '5', '--bars', '3000', '--param', 'volatility=0.002', '--json');
+    expect(generated.code).toBe(0);
+    expect(JSON.parse(generated.stdout)).toMatchObject({ file, bars: 3000, params: { seed: 5, bars: 3000, volatility: 0.002 } });
+    const imported = traindeck('data', 'import', file, '--name', 'generated', '--json');
+    expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, rows: 3000, intervalMs: 60_000 });
+    expect(traindeck('data', 'generate', '--out', file, '--param', 'volatility=2').stderr).toMatch(/volatility must be in \(0, 0\.5\)/);
+    expect(traindeck('data', 'generate', '--out', file, '--param', 'colour=1').code).toBe(2);
+    expect(traindeck('data', 'rm', 'generated').code).toBe(0);
+  });
+
   it('refuses to remove the embedded dataset', () => {
     const { code, stderr } = traindeck('data', 'rm', 'default');
     expect(code).toBe(1);

@@ -3,16 +3,24 @@
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { DatasetError, type DatasetInfo, type DatasetSummary } from '../../host/datasets/store.ts';
 import { datasetStoreFor } from '../../workers/trainers/market.ts';
-import { parseCommandArguments, UsageError } from '../arguments.ts';
+import { writeFile } from 'node:fs/promises';
+import { DEFAULT_MARKET_PARAMS, generateRegimeMarket, validateMarketParams, type RegimeMarketParams } from '../../core/market/generator.ts';
+import type { OhlcvSeries } from '../../core/market/series.ts';
+import { integerOption, parseCommandArguments, UsageError } from '../arguments.ts';
 
 export const dataUsage = `Usage:
   traindeck data import FILE [--name NAME] [--json]   import an OHLCV CSV (all or nothing)
   traindeck data list [--json]                        datasets in the store
   traindeck data info NAME [--json]                   rows, span, interval, gaps, price and return statistics
   traindeck data rm NAME                              delete an imported dataset
+  traindeck data generate --out FILE.csv [--seed N] [--bars N] [--param KEY=VALUE]...
+                                                      write a synthetic regime-switching market as a
+                                                      Binance-style CSV, to import like real data
 
 Options:
   --data-dir DIR   where datasets live (default: $TRAINDECK_HOME or ~/.traindeck)
+  --param K=V      a generator parameter (e.g. trendDrift=0.00015, volatility=0.001); see
+                   docs/market-data.md for all of them and the embedded market's values
 
 Accepted CSV: Binance klines with or without a header (open time in ms or us), or any headed
 CSV with timestamp|time|date|open_time, open, high, low, close, volume (epoch s/ms/us or ISO 8601).`;
@@ -21,6 +29,10 @@ export async function dataCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArguments(args, {
     name: { type: 'string' },
     json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    bars: { type: 'string' },
+    param: { type: 'string', multiple: true },
     'data-dir': { type: 'string' },
   });
   const [action, ...operands] = positionals;
@@ -62,8 +74,19 @@ export async function dataCommand(args: string[]): Promise<number> {
         print({ removed: operands[0] }, `Removed "${operands[0]}"\n`);
         return 0;
       }
+      case 'generate': {
+        if (operands.length !== 0) throw new UsageError('data generate takes no operands; name the file with --out');
+        if (!values.out) throw new UsageError('data generate needs --out FILE.csv');
+        const overrides = generatorOverrides(values);
+        const started = performance.now();
+        const { series } = generateRegimeMarket(overrides);
+        await writeFile(values.out, seriesToBinanceCsv(series));
+        const seconds = (performance.now() - started) / 1000;
+        print({ file: values.out, bars: series.length, seconds, params: overrides }, `Wrote ${series.length} bars to ${values.out} in ${seconds.toFixed(2)} s\n`);
+        return 0;
+      }
       default:
-        throw new UsageError(action === undefined ? 'data needs an action: import, list, info or rm' : `unknown data action "${action}" (actions: import, list, info, rm)`);
+        throw new UsageError(action === undefined ? 'data needs an action: import, list, info, rm or generate' : `unknown data action "${action}" (actions: import, list, info, rm, generate)`);
     }
   } catch (error) {
     if (error instanceof DatasetError) {
@@ -97,4 +120,35 @@ function formatInterval(ms: number): string {
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
   return `${ms / 1000}s`;
+}
+
+/** Generator parameters from --seed, --bars and --param KEY=VALUE, checked by the generator's own rules. */
+function generatorOverrides(values: { seed?: string; bars?: string; param?: string[] }): Partial<RegimeMarketParams> {
+  const overrides: Record<string, number> = {};
+  const seed = integerOption(values.seed, 'seed', 0, 2 ** 32 - 1);
+  const bars = integerOption(values.bars, 'bars', 2, 50_000_000);
+  if (seed !== undefined) overrides.seed = seed;
+  if (bars !== undefined) overrides.bars = bars;
+  for (const entry of values.param ?? []) {
+    const [key, text] = entry.split('=', 2);
+    if (!Object.hasOwn(DEFAULT_MARKET_PARAMS, key) || text === undefined) throw new UsageError(`--param takes KEY=VALUE with KEY one of ${Object.keys(DEFAULT_MARKET_PARAMS).join(', ')}; got "${entry}"`);
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--param ${key} needs a number, got "${text}"`);
+    overrides[key] = value;
+  }
+  try {
+    validateMarketParams({ ...DEFAULT_MARKET_PARAMS, ...overrides });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return overrides;
+}
+
+/** Binance kline CSV without a header: open time (ms), open, high, low, close, volume. */
+function seriesToBinanceCsv(series: OhlcvSeries): string {
+  const lines = new Array<string>(series.length);
+  for (let t = 0; t < series.length; t++) {
+    lines[t] = `${series.timestamps[t]},${series.open[t]},${series.high[t]},${series.low[t]},${series.close[t]},${series.volume[t]}`;
+  }
+  return `${lines.join('\n')}\n`;
 }
