@@ -12,7 +12,7 @@ import { ScalarTradingEnv } from '../env/scalar.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import { ThroughputMeter } from '../metrics/throughput.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
-import { evaluationReport } from '../env/evaluation-report.ts';
+import { evaluationReport, policyResult } from '../env/evaluation-report.ts';
 import type { EvaluationReport, MetricSample } from '../../shared/metrics.ts';
 
 export interface BaselineResources {
@@ -128,6 +128,8 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
       episodes,
       episodesPerMin: totalSeconds > 0 ? (episodes * 60) / totalSeconds : 0,
       finalEquity: randomStats?.finalEquity,
+      // The baseline hands over the random policy: the yardstick every learner must beat.
+      ...(randomStats && holdStats ? { result: policyResult('uniformly random actions (the baseline learns nothing)', randomStats, holdStats, randomStats) } : {}),
       extra: {
         testSharpe: randomStats?.sharpe ?? null,
         testMaxDrawdownPct: randomStats?.maxDrawdownPct ?? null,

@@ -1,6 +1,7 @@
 // Turns evaluated equity curves into the EvaluationReport the host streams to the window: each
 // curve downsampled for transport, with the portfolio metrics every view and the CLI show.
 import type { EvaluationReport, PortfolioStats } from '../../shared/metrics.ts';
+import type { PolicyResult } from '../../shared/run.ts';
 import type { SplitName } from '../features/splits.ts';
 import { computePortfolioMetrics, type PortfolioMetrics } from '../metrics/portfolio.ts';
 import type { EquityCurve } from './evaluate.ts';
@@ -50,4 +51,21 @@ export function downsampleCurve(values: ArrayLike<number>, maxPoints: number): n
   const stride = (values.length - 1) / (maxPoints - 1);
   for (let i = 0; i < maxPoints; i++) result.push(values[Math.round(i * stride)]);
   return result;
+}
+
+/**
+ * A run's result (RunSummary.result) from the test-split stats of the policy it hands the user and
+ * of the two baselines on the same span. `policy` says which policy and how it was chosen.
+ */
+export function policyResult(policy: string, stats: PortfolioStats, buyAndHold: PortfolioStats, random: PortfolioStats, finalPolicyTestSharpe?: number): PolicyResult {
+  return {
+    policy,
+    testSharpe: stats.sharpe,
+    testReturnPct: stats.totalReturnPct,
+    testMaxDrawdownPct: stats.maxDrawdownPct,
+    testTrades: stats.trades,
+    buyAndHoldTestSharpe: buyAndHold.sharpe,
+    randomTestSharpe: random.sharpe,
+    ...(finalPolicyTestSharpe === undefined ? {} : { finalPolicyTestSharpe }),
+  };
 }

@@ -13,9 +13,20 @@ export interface RunFigures {
   peakRssMegabytes: number | undefined;
   finalEquity: number | undefined;
   testSharpe: number | undefined;
+  testReturnPct: number | undefined;
   maxDrawdownPct: number | undefined;
   trades: number | undefined;
+  buyAndHoldTestSharpe: number | undefined;
+  randomTestSharpe: number | undefined;
+  /** Which policy the figures describe and how it was chosen; undefined while the run has no result. */
+  policy: string | undefined;
 }
+
+/** The learning-over-time series: the trained policy's Sharpe at every evaluation. */
+export const learningSeries = [
+  { name: 'testSharpe', label: 'Test Sharpe' },
+  { name: 'validationSharpe', label: 'Validation Sharpe' },
+] as const;
 
 export function throughputSeriesName(run: RunRecord): string {
   return run.config.trainer === 'neat' ? 'generationsPerMin' : 'episodesPerMin';
@@ -28,6 +39,7 @@ export function runFigures(run: RunRecord, evaluation: EvaluationReport | undefi
   const gpu = seriesValues('gpuPercent');
   const rss = seriesValues('processRssMegabytes');
   const policyStats = evaluation?.stats[0];
+  const result = run.summary?.result;
   const throughputFromSeries = seriesValues(throughputSeriesName(run)).at(-1);
   const summaryThroughput = neat ? numberOrUndefined(extra.generationsPerMin) : run.summary?.episodesPerMin;
   return {
@@ -36,9 +48,14 @@ export function runFigures(run: RunRecord, evaluation: EvaluationReport | undefi
     meanGpuPercent: gpu.length > 0 ? gpu.reduce((total, value) => total + value, 0) / gpu.length : undefined,
     peakRssMegabytes: rss.length > 0 ? Math.max(...rss) : undefined,
     finalEquity: policyStats?.finalEquity ?? run.summary?.finalEquity,
-    testSharpe: policyStats?.sharpe,
-    maxDrawdownPct: policyStats?.maxDrawdownPct,
-    trades: policyStats?.trades,
+    // A finished run's result is the policy it hands the user; before that, the latest evaluation.
+    testSharpe: result?.testSharpe ?? policyStats?.sharpe,
+    testReturnPct: result?.testReturnPct ?? policyStats?.totalReturnPct,
+    maxDrawdownPct: result?.testMaxDrawdownPct ?? policyStats?.maxDrawdownPct,
+    trades: result?.testTrades ?? policyStats?.trades,
+    buyAndHoldTestSharpe: result?.buyAndHoldTestSharpe ?? evaluation?.stats.find((stats) => stats.policy === 'buy-and-hold')?.sharpe,
+    randomTestSharpe: result?.randomTestSharpe ?? evaluation?.stats.find((stats) => stats.policy === 'random')?.sharpe,
+    policy: result?.policy,
   };
 }
 

@@ -53,6 +53,17 @@ describe('baseline trainer', () => {
     expect(last.curves[0].equity[0]).toBe(10_000);
     expect(outcome.summary.finalEquity).toBe(last.stats[0].finalEquity);
     expect(last.stats[1].trades).toBe(1); // buy-and-hold buys once and holds
+    // The uniform result: the random policy it hands over, beside both baselines on the same span.
+    const [random, hold] = last.stats;
+    expect(outcome.summary.result).toEqual({
+      policy: 'uniformly random actions (the baseline learns nothing)',
+      testSharpe: random.sharpe,
+      testReturnPct: random.totalReturnPct,
+      testMaxDrawdownPct: random.maxDrawdownPct,
+      testTrades: random.trades,
+      buyAndHoldTestSharpe: hold.sharpe,
+      randomTestSharpe: random.sharpe,
+    });
   });
 
   it('resumes from its checkpoint and continues the same random stream', async () => {
