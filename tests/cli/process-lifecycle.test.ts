@@ -47,7 +47,8 @@ function runsIn(dataDir: string): RunRecord[] {
   }
 }
 
-const running = (dataDir: string) => () => runsIn(dataDir).find((run) => run.status === 'running');
+/** A run that is training: past loading its data, with episodes done (progress is reported with them). */
+const running = (dataDir: string, minimumProgress = 0) => () => runsIn(dataDir).find((run) => run.status === 'running' && run.progress > minimumProgress);
 
 function isAlive(pid: number): boolean {
   try {
@@ -63,8 +64,7 @@ describe.skipIf(process.platform === 'win32')('trainer processes and signals', (
     const dataDir = mkdtempSync(join(tmpdir(), 'traindeck-sigint-'));
     dataDirs.push(dataDir);
     const first = startCli('train', 'baseline', '--seconds', '300', '--data-dir', dataDir);
-    const run = await until('the run to start', running(dataDir));
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // some episodes to checkpoint
+    const run = await until('the run to start training', running(dataDir));
     process.kill(-first.child.pid!, 'SIGINT');
     expect(await first.exited, first.output()).toBe(0);
     expect(first.output()).toContain(`Run id ${run.id} (resume with: traindeck train baseline --resume ${run.id})`);
@@ -74,8 +74,7 @@ describe.skipIf(process.platform === 'win32')('trainer processes and signals', (
     expect(existsSync(join(dataDir, 'checkpoints', run.id, 'checkpoint.bin'))).toBe(true);
 
     const second = startCli('train', 'baseline', '--resume', run.id, '--data-dir', dataDir);
-    await until('the resumed run to start', running(dataDir));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await until('the resumed run to train on', running(dataDir, stopped.progress));
     process.kill(-second.child.pid!, 'SIGINT');
     expect(await second.exited, second.output()).toBe(0);
     const resumed = runsIn(dataDir).find((record) => record.id === run.id)!;

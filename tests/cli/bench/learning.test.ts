@@ -1,0 +1,36 @@
+// The learning bench's verdicts and statistics, computed by hand, and its command line.
+import { describe, expect, it } from 'vitest';
+import { beatsBaselines, spreadOf } from '../../../src/cli/bench/learning.ts';
+import { parseBenchArguments } from '../../../src/cli/bench.ts';
+
+describe('learning bench', () => {
+  it('passes a policy only above buy-and-hold, random and cash', () => {
+    const baselines = { buyAndHoldTestSharpe: -3.6, randomTestSharpe: -343 };
+    expect(beatsBaselines({ ...baselines, testSharpe: 8 })).toBe(true);
+    // Never trading "beats" a falling buy-and-hold with Sharpe 0: that is not learning.
+    expect(beatsBaselines({ ...baselines, testSharpe: 0 })).toBe(false);
+    expect(beatsBaselines({ buyAndHoldTestSharpe: 5, randomTestSharpe: -300, testSharpe: 4 })).toBe(false);
+    // The final weights are judged by their own Sharpe against the same baselines.
+    expect(beatsBaselines({ ...baselines, testSharpe: 8 }, -4.6)).toBe(false);
+  });
+
+  it('gives the median and quartiles by linear interpolation', () => {
+    // sorted: -4.63, 8.04, 11.76, 16.06; positions 0.75, 1.5, 2.25
+    const spread = spreadOf([11.76, -4.63, 16.06, 8.04])!;
+    expect(spread.median).toBeCloseTo((8.04 + 11.76) / 2, 12);
+    expect(spread.q25).toBeCloseTo(-4.63 + 0.75 * (8.04 + 4.63), 12);
+    expect(spread.q75).toBeCloseTo(11.76 + 0.25 * (16.06 - 11.76), 12);
+    expect([spread.min, spread.max]).toEqual([-4.63, 16.06]);
+    expect(spreadOf([3])).toEqual({ median: 3, q25: 3, q75: 3, min: 3, max: 3 });
+    expect(spreadOf([])).toBeNull();
+  });
+
+  it('reads its options, with the issue defaults', () => {
+    const defaults = parseBenchArguments(['learning']);
+    expect(defaults.names).toEqual(['learning']);
+    expect(defaults.options).toMatchObject({ seconds: 120, seeds: [1, 2, 3], learners: ['reinforce', 'ppo', 'neat'], datasets: ['default'], keepRuns: false });
+    const custom = parseBenchArguments(['learning', '--seconds', '30', '--seeds', '4,5', '--learners', 'ppo', '--dataset', 'a', '--dataset', 'b']).options;
+    expect(custom).toMatchObject({ seconds: 30, seeds: [4, 5], learners: ['ppo'], datasets: ['a', 'b'] });
+    expect(() => parseBenchArguments(['learning', '--learners', 'dqn'])).toThrow(/--learners takes reinforce, ppo, neat/);
+  });
+});
