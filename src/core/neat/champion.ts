@@ -24,11 +24,38 @@ export interface Champion {
   micro?: Genome;
 }
 
-/** The best genome(s) of the run's last evaluated generation. */
+/**
+ * The champion a run hands the user (reports, exports, resumes with): among the generation
+ * champions evaluated so far, the one with the best validation Sharpe. The test split never
+ * chooses it. Kept in checkpoints (list "champion" of each population, figures in the meta).
+ */
+export interface ChosenChampion {
+  genomes: Champion;
+  /** Completed generations when it was the generation's champion. */
+  generation: number;
+  validationSharpe: number;
+}
+
+/** The best genome(s) of the run's last evaluated generation (by this generation's fitness). */
 export function currentChampion(run: NeatRun): Champion {
   const champion: Champion = {};
   for (const entry of run.populations) champion[entry.role] = entry.representatives[0];
   return champion;
+}
+
+/** The run's chosen champion, or the last generation's before any validation evaluation. */
+export function runChampion(run: NeatRun): Champion {
+  return run.chosen?.genomes ?? currentChampion(run);
+}
+
+/**
+ * Keeps `candidate` as the run's champion when its validation Sharpe beats the chosen one's (ties
+ * keep the earlier, smaller-step choice). Returns whether it was taken.
+ */
+export function considerChampion(run: NeatRun, candidate: Champion, validationSharpe: number): boolean {
+  if (run.chosen && !(validationSharpe > run.chosen.validationSharpe)) return false;
+  run.chosen = { genomes: candidate, generation: run.generation, validationSharpe };
+  return true;
 }
 
 export interface ChampionEvaluation {
@@ -78,7 +105,7 @@ export interface ChampionExport {
 }
 
 /** The champion's networks as JSON and as drawable graphs, inputs labelled with feature names. */
-export function exportChampion(run: NeatRun, champion: Champion = currentChampion(run)): ChampionExport[] {
+export function exportChampion(run: NeatRun, champion: Champion = runChampion(run)): ChampionExport[] {
   const macroNames = MACRO_FEATURES.map((feature) => `macro ${feature.name}`);
   const microNames = MICRO_FEATURES.map((feature) => `micro ${feature.name}`);
   const signalNames = Array.from({ length: run.options.macroSignalSize }, (_, k) => `signal ${k}`);
@@ -93,7 +120,7 @@ export function exportChampion(run: NeatRun, champion: Champion = currentChampio
   });
 }
 
-/** The champion of a saved run (its last evaluated generation's best genomes), without the dataset. */
+/** The champion of a saved run (chosen on validation, else its last generation's best genomes), without the dataset. */
 export function exportChampionFromCheckpoint(bytes: Uint8Array): ChampionExport[] {
   const saved = decodeCheckpoint(bytes).config as { shape?: FeatureShape; train?: BarSpan };
   if (!saved?.shape || !saved.train) throw new Error('checkpoint does not hold a NEAT trading run');

@@ -76,7 +76,7 @@ export const defaultRunOptions: NeatRunOptions = {
   stepsPerEpisode: 150,
   macroSignalSize: 4,
   representatives: 1,
-  fitness: { returnWeight: 1, drawdownPenalty: 0.5, turnoverPenalty: 0.05 },
+  fitness: { returnWeight: 1, drawdownPenalty: 0, turnoverPenalty: 0.05 },
   evaluationInterval: 10,
   checkpointInterval: 10,
   threads: 0,

@@ -17,6 +17,7 @@ import { nsga2Rank } from './nsga2.ts';
 import { checkResumeOverrides, resolveRunOptions, storableOptions, type NeatRunOptions, type ObjectiveName } from './options.ts';
 import { Population } from './population.ts';
 import { populationStatistics, type PopulationStatistics } from './reporters.ts';
+import type { ChosenChampion } from './champion.ts';
 
 /** Bars [start, end) of the split episodes are drawn from. */
 export interface BarSpan {
@@ -100,6 +101,8 @@ export class NeatRun {
   forwardPasses = 0;
   envSteps = 0;
   episodes = 0;
+  /** The champion chosen on validation so far (see champion.ts); undefined before the first evaluation. */
+  chosen: ChosenChampion | undefined;
 
   private constructor(options: NeatRunOptions, seed: number, shape: FeatureShape, train: BarSpan, populations: RunPopulation[], episodeRandom: Random) {
     this.options = options;
@@ -153,6 +156,15 @@ export class NeatRun {
     run.forwardPasses = Number(content.meta.forwardPasses ?? 0);
     run.envSteps = Number(content.meta.envSteps ?? 0);
     run.episodes = Number(content.meta.episodes ?? 0);
+    // Checkpoints written before champions were chosen on validation have no "champion" lists.
+    const chosen = content.populations.map((state) => state.lists.champion?.[0]);
+    if (content.meta.championGeneration !== undefined && chosen.every((genome) => genome !== undefined)) {
+      run.chosen = {
+        genomes: Object.fromEntries(layout.map(({ role }, index) => [role, chosen[index]])),
+        generation: Number(content.meta.championGeneration),
+        validationSharpe: Number(content.meta.championValidationSharpe),
+      };
+    }
     return { run, changed };
   }
 
@@ -162,8 +174,14 @@ export class NeatRun {
       config,
       generation: this.generation,
       randoms: [this.episodeRandom.getState()],
-      meta: { forwardPasses: this.forwardPasses, envSteps: this.envSteps, episodes: this.episodes },
-      populations: this.populations.map((entry) => snapshotPopulation(entry.role, entry.population, { representatives: entry.representatives })),
+      meta: {
+        forwardPasses: this.forwardPasses, envSteps: this.envSteps, episodes: this.episodes,
+        ...(this.chosen ? { championGeneration: this.chosen.generation, championValidationSharpe: this.chosen.validationSharpe } : {}),
+      },
+      populations: this.populations.map((entry) => {
+        const champion = this.chosen?.genomes[entry.role];
+        return snapshotPopulation(entry.role, entry.population, { representatives: entry.representatives, ...(champion ? { champion: [champion] } : {}) });
+      }),
     });
   }
 

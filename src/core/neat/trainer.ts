@@ -5,10 +5,14 @@
 // loaded market and, optionally, the pool factory (src/workers/neat/pool.ts).
 import type { MetricSample } from '../../shared/metrics.ts';
 import type { MarketData } from '../features/market-data.ts';
+import type { EnvParams } from '../env/params.ts';
 import { ThroughputMeter } from '../metrics/throughput.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
 import { restoreFrom } from '../checkpoint-integrity.ts';
-import { currentChampion, evaluateChampion, type ChampionEvaluation } from './champion.ts';
+import { considerChampion, currentChampion, evaluateChampion, runChampion, type ChampionEvaluation } from './champion.ts';
+import { randomCurve } from '../env/evaluate.ts';
+import { Random } from '../random.ts';
+import type { PolicyResult } from '../../shared/run.ts';
 import type { EvaluationBackend } from './evaluation.ts';
 import { InProcessBackend } from './in-process.ts';
 import { effectiveFlags, envParamsOf, flagNames, resolveRunOptions, type OptimizationFlags } from './options.ts';
@@ -101,16 +105,24 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
     budget.seconds ? (context.now() - started) / 1000 / budget.seconds : 0,
     budget.episodes ? run.episodes / budget.episodes : 0,
   ));
+  const params = envParamsOf(options);
+  // The generation champion at the latest evaluation, and the chosen champion's test evaluation
+  // (known when it was chosen in this session; recomputed at the end after a resume).
   let lastTest: ChampionEvaluation | undefined;
-  let lastValidation: ChampionEvaluation | undefined;
+  let chosenTest: ChampionEvaluation | undefined;
   let bestFitness = Number.NaN;
   const evaluateNow = async (elapsedMs: number) => {
     const champion = currentChampion(run);
-    const params = envParamsOf(options);
-    lastValidation = await evaluateChampion(championEvaluator, market, params, champion, 'validation', run.generation, elapsedMs, context.yieldToHost);
+    const validation = await evaluateChampion(championEvaluator, market, params, champion, 'validation', run.generation, elapsedMs, context.yieldToHost);
     lastTest = await evaluateChampion(championEvaluator, market, params, champion, 'test', run.generation, elapsedMs, context.yieldToHost);
-    reporter.evaluation(lastValidation.report);
+    reporter.evaluation(validation.report);
     reporter.evaluation(lastTest.report);
+    // Learning over time: the generation champion's Sharpe on both held-out splits.
+    reporter.metrics([
+      { name: 'validationSharpe', value: validation.champion.sharpe, elapsedMs, step: run.generation },
+      { name: 'testSharpe', value: lastTest.champion.sharpe, elapsedMs, step: run.generation },
+    ]);
+    if (considerChampion(run, champion, validation.champion.sharpe)) chosenTest = lastTest;
   };
 
   let stopped = false;
@@ -143,9 +155,15 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
     }
     await context.checkpoints.save(run.checkpoint());
     if (run.generation > 0 && (lastTest === undefined || lastTest.report.step !== run.generation)) await evaluateNow(context.now() - started);
+    if (run.chosen && chosenTest === undefined) {
+      // Chosen before a resume: its test figures are not in memory; trading the split again gives the same ones.
+      chosenTest = await evaluateChampion(championEvaluator, market, params, runChampion(run), 'test', run.chosen.generation, context.now() - started, context.yieldToHost);
+      await context.checkpoints.save(run.checkpoint());
+    }
   } finally {
     await backend.close();
   }
+  const result = chosenTest && run.chosen ? policyResult(run.chosen.generation, run.chosen.validationSharpe, chosenTest, lastTest, market, params, config.seed) : undefined;
   const seconds = (context.now() - started) / 1000;
   const episodes = run.episodes - startEpisodes;
   const generations = run.generation - startGeneration;
@@ -155,18 +173,22 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
       seconds,
       episodes,
       episodesPerMin: seconds > 0 ? (episodes / seconds) * 60 : 0,
-      ...(lastTest ? { finalEquity: lastTest.champion.finalEquity } : {}),
+      ...(chosenTest ? { finalEquity: chosenTest.champion.finalEquity } : {}),
+      ...(result ? { result } : {}),
       extra: {
         generations: run.generation,
         generationsPerMin: seconds > 0 ? (generations / seconds) * 60 : 0,
         forwardPassesPerSec: seconds > 0 ? run.forwardPasses / seconds : 0,
         bestFitness: Number.isFinite(bestFitness) ? bestFitness : null,
-        testReturnPct: lastTest ? lastTest.champion.totalReturn * 100 : null,
-        testSharpe: lastTest ? lastTest.champion.sharpe : null,
-        testMaxDrawdownPct: lastTest ? lastTest.champion.maxDrawdown * 100 : null,
-        testTrades: lastTest ? lastTest.champion.trades : null,
-        buyAndHoldTestReturnPct: lastTest ? lastTest.buyAndHold.totalReturn * 100 : null,
-        validationReturnPct: lastValidation ? lastValidation.champion.totalReturn * 100 : null,
+        // The chosen champion's figures (the same as `result`), for readers of `extra`.
+        testReturnPct: chosenTest ? chosenTest.champion.totalReturn * 100 : null,
+        testSharpe: chosenTest ? chosenTest.champion.sharpe : null,
+        testMaxDrawdownPct: chosenTest ? chosenTest.champion.maxDrawdown * 100 : null,
+        testTrades: chosenTest ? chosenTest.champion.trades : null,
+        buyAndHoldTestReturnPct: chosenTest ? chosenTest.buyAndHold.totalReturn * 100 : null,
+        championGeneration: run.chosen ? run.chosen.generation : null,
+        championValidationSharpe: run.chosen ? run.chosen.validationSharpe : null,
+        lastChampionTestSharpe: lastTest ? lastTest.champion.sharpe : null,
         threads: backend.threads,
         flags: enabledFlags,
         solved,
@@ -176,3 +198,23 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
     },
   };
 };
+
+/** Seed stream of the random baseline on the test split (fixed per run seed, like the RL trainer's). */
+const RANDOM_BASELINE_STREAM = 1000;
+
+/** The uniform result of a run: the chosen champion on the test split beside both baselines. */
+export function policyResult(
+  generation: number, validationSharpe: number, test: ChampionEvaluation, last: ChampionEvaluation | undefined, market: MarketData, params: EnvParams, seed: number,
+): PolicyResult {
+  const random = randomCurve(market, market.splits.test, Random.derive(seed, RANDOM_BASELINE_STREAM).nextUint32(), params);
+  return {
+    policy: `best validation Sharpe among generation champions (generation ${generation}, validation Sharpe ${validationSharpe.toFixed(2)})`,
+    testSharpe: test.champion.sharpe,
+    testReturnPct: test.champion.totalReturn * 100,
+    testMaxDrawdownPct: test.champion.maxDrawdown * 100,
+    testTrades: test.champion.trades,
+    buyAndHoldTestSharpe: test.buyAndHold.sharpe,
+    randomTestSharpe: random.metrics.sharpe,
+    ...(last && last.report.step !== generation ? { finalPolicyTestSharpe: last.champion.sharpe } : {}),
+  };
+}
