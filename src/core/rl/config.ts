@@ -39,6 +39,8 @@ export interface RlConfig extends OptimizationFlags {
   entropyCoefficient: number;
   /** Give no probability to actions that would not change the position (SELL when flat, BUY when fully long), in both modes. */
   maskInvalidActions: boolean;
+  /** REINFORCE: charge the cost of closing a position still open when an episode ends (the window is cut from a market that goes on). */
+  closingCost: boolean;
   /** Rollouts whose gradients are accumulated per optimizer step when gradientAccumulation is on (1..64). */
   accumulation: number;
   /** Dropout probability after each MacroNet block during learning (0..0.9). */
@@ -79,6 +81,7 @@ export const rlConfigFields: Record<keyof RlConfig, Field> = {
   gradientClip: { doc: 'Max global gradient norm (0 = off)', kind: 'number', min: 0, max: 1e6 },
   entropyCoefficient: { doc: 'Entropy bonus (0 = off)', kind: 'number', min: 0, max: 10 },
   maskInvalidActions: { doc: 'Mask actions that would not change the position', kind: 'boolean' },
+  closingCost: { doc: 'REINFORCE: charge closing an open position at episode end', kind: 'boolean' },
   accumulation: { doc: 'Rollouts per optimizer step', kind: 'integer', min: 1, max: 64 },
   dropout: { doc: 'MacroNet dropout probability', kind: 'number', min: 0, max: 0.9 },
   batchNormMomentum: { doc: 'BatchNorm running-statistics momentum', kind: 'number', min: 0, max: 1 },
@@ -111,6 +114,7 @@ export function defaultRlConfig(mode: TrainingMode): RlConfig {
     gradientClip: 1,
     entropyCoefficient: 0.01,
     maskInvalidActions: true,
+    closingCost: true,
     accumulation: 4,
     dropout: 0.1,
     batchNormMomentum: 0.1,

@@ -1,67 +1,165 @@
-// REINFORCE, top to bottom: discounted returns G_t = r_t + γ·G_{t+1} (γ = 0.99), normalised over
-// the batch, loss = −mean(log π(a_t|s_t)·G_t) − β·mean(H), gradients accumulated over
-// `accumulation` rollouts, then one Adam step. The original path computes returns and the loss in
-// per-step loops over plain arrays; the optimized path does it for the whole N×T batch at once.
+// REINFORCE with a state-dependent baseline, top to bottom: discounted returns G_t = r_t + γ·G_{t+1}
+// (γ = 0.99); advantages A_t = G_t − b(t, p_t), where b is the mean return earlier batches saw at
+// the same step t of the episode and the same position state p_t (short, flat, long: the sign of
+// the exposure in the observation), an exponential average over batches; A normalised over the
+// batch; loss = −mean(log π(a_t|s_t)·A_t) − β·mean(H), gradients accumulated over `accumulation`
+// rollouts, then one Adam step. Why the baseline (docs/rl.md, "Why REINFORCE drifted"): with one
+// mean over the whole batch, every action taken while long inherited the value of being long and
+// every action taken while flat the (lower) value of being flat, whatever the action; thousands of
+// HOLD rows a batch then pushed the rare BUY up while flat and SELL down while long, and the policy
+// walked into always-long. b depends only on the state (step, position), and only on earlier
+// batches, so the gradient stays unbiased. The original path runs per-step loops over plain
+// arrays; the optimized path does it for the whole N×T batch at once.
 import type { ComputeBackend, LearnBatch } from '../compute/types.ts';
+import { OBSERVATION_WIDTH } from '../compute/types.ts';
 import { policyLoss, type LossTerms } from '../compute/loss.ts';
+import { ACTIONS, maxPositionLevel, minPositionLevel, POSITION_INDEX, type EnvParams } from '../env/params.ts';
 import type { Adam } from './adam.ts';
 import { gatherRows, type RolloutBuffer } from './batch.ts';
 import { updateRunningStatistics, type NetworkLayout, type NetworkState } from './network.ts';
 
+/** Position states the baseline tells apart: 0 short, 1 flat, 2 long. */
+export const POSITION_STATES = 3;
+
+/** Weight of the newest batch in the baseline's exponential average (about 10 batches remembered). */
+export const BASELINE_RATE = 0.1;
+
 /**
- * Original: returns of each env's episode by a backwards per-step loop over a plain array, then
- * normalised step by step over the live rows. Rows are time-major (row = t·N + env), like the
- * rollout; dead rows (after an early episode end) have zero reward and get weight 0.
+ * The baseline b(t, p): `sums` and `weights` (POSITION_STATES × horizon each, index p·T + t) hold a
+ * bias-corrected exponential average (as Adam's moments): b = sums / weights, 0 where no batch has
+ * visited (t, p) yet. Checkpointed with the run.
  */
-export function normalizedReturnsLoop(rewards: ArrayLike<number>, alive: ArrayLike<number>, envs: number, horizon: number, gamma: number): number[] {
+export interface ReturnBaseline {
+  sums: Float64Array;
+  weights: Float64Array;
+}
+
+export function createReturnBaseline(horizon: number): ReturnBaseline {
+  return { sums: new Float64Array(POSITION_STATES * horizon), weights: new Float64Array(POSITION_STATES * horizon) };
+}
+
+/** Position state of a row from its observation: the sign of the exposure. */
+export function positionState(observations: Float32Array, row: number): number {
+  const exposure = observations[row * OBSERVATION_WIDTH + POSITION_INDEX];
+  return exposure > 0 ? 2 : exposure < 0 ? 0 : 1;
+}
+
+/**
+ * Original: returns of each env's episode by a backwards per-step loop over a plain array, the
+ * baseline subtracted and the advantages normalised step by step over the live rows, then the
+ * baseline updated with this batch's mean return per (t, p). Rows are time-major
+ * (row = t·N + env), like the rollout; dead rows (after an early episode end) have zero reward
+ * and get weight 0.
+ */
+export function reinforceAdvantagesLoop(
+  rewards: ArrayLike<number>, alive: ArrayLike<number>, states: ArrayLike<number>, closingCosts: ArrayLike<number>, envs: number, horizon: number, gamma: number, baseline: ReturnBaseline,
+): number[] {
   const returns: number[] = new Array<number>(envs * horizon).fill(0);
   for (let env = 0; env < envs; env++) {
-    let running = 0;
+    let running = -closingCosts[env];
     for (let t = horizon - 1; t >= 0; t--) {
       running = rewards[t * envs + env] + gamma * running;
       returns[t * envs + env] = running;
     }
   }
+  const advantages: number[] = new Array<number>(envs * horizon).fill(0);
+  const batchSums: number[] = new Array<number>(POSITION_STATES * horizon).fill(0);
+  const batchCounts: number[] = new Array<number>(POSITION_STATES * horizon).fill(0);
   let sum = 0;
   let count = 0;
   for (let row = 0; row < returns.length; row++) {
-    if (alive[row]) {
-      sum += returns[row];
+    if (!alive[row]) continue;
+    const cell = states[row] * horizon + Math.floor(row / envs);
+    const b = baseline.weights[cell] > 0 ? baseline.sums[cell] / baseline.weights[cell] : 0;
+    advantages[row] = returns[row] - b;
+    batchSums[cell] += returns[row];
+    batchCounts[cell]++;
+    sum += advantages[row];
+    count++;
+  }
+  const mean = sum / count;
+  let squares = 0;
+  for (let row = 0; row < returns.length; row++) if (alive[row]) squares += (advantages[row] - mean) * (advantages[row] - mean);
+  const std = Math.sqrt(squares / Math.max(1, count - 1));
+  const normalized: number[] = [];
+  for (let row = 0; row < returns.length; row++) normalized.push(alive[row] ? (advantages[row] - mean) / (std + 1e-8) : 0);
+  for (let cell = 0; cell < batchSums.length; cell++) {
+    if (batchCounts[cell] === 0) continue;
+    baseline.sums[cell] = (1 - BASELINE_RATE) * baseline.sums[cell] + BASELINE_RATE * (batchSums[cell] / batchCounts[cell]);
+    baseline.weights[cell] = (1 - BASELINE_RATE) * baseline.weights[cell] + BASELINE_RATE;
+  }
+  return normalized;
+}
+
+/**
+ * Optimized: returns of all N envs at once (one sweep over time, envs contiguous), the baseline
+ * subtracted and the advantages normalised over the live rows of the whole N×T batch, then the
+ * baseline updated; the same numbers as the loop.
+ */
+export function reinforceAdvantagesVectorized(
+  rewards: Float32Array, alive: Uint8Array, states: Uint8Array, closingCosts: Float64Array, envs: number, horizon: number, gamma: number, baseline: ReturnBaseline, out: Float32Array,
+): Float32Array {
+  const running = Float64Array.from(closingCosts, (cost) => -cost);
+  const advantages = new Float64Array(envs * horizon);
+  const batchSums = new Float64Array(POSITION_STATES * horizon);
+  const batchCounts = new Float64Array(POSITION_STATES * horizon);
+  let sum = 0;
+  let count = 0;
+  for (let t = horizon - 1; t >= 0; t--) {
+    const row = t * envs;
+    for (let i = 0; i < envs; i++) {
+      const value = (running[i] = rewards[row + i] + gamma * running[i]);
+      if (!alive[row + i]) continue;
+      const cell = states[row + i] * horizon + t;
+      const weight = baseline.weights[cell];
+      const advantage = value - (weight > 0 ? baseline.sums[cell] / weight : 0);
+      advantages[row + i] = advantage;
+      batchSums[cell] += value;
+      batchCounts[cell]++;
+      sum += advantage;
       count++;
     }
   }
   const mean = sum / count;
   let squares = 0;
-  for (let row = 0; row < returns.length; row++) if (alive[row]) squares += (returns[row] - mean) * (returns[row] - mean);
+  for (let i = 0; i < advantages.length; i++) if (alive[i]) squares += (advantages[i] - mean) * (advantages[i] - mean);
   const std = Math.sqrt(squares / Math.max(1, count - 1));
-  const normalized: number[] = [];
-  for (let row = 0; row < returns.length; row++) normalized.push(alive[row] ? (returns[row] - mean) / (std + 1e-8) : 0);
-  return normalized;
+  for (let i = 0; i < advantages.length; i++) out[i] = alive[i] ? (advantages[i] - mean) / (std + 1e-8) : 0;
+  for (let cell = 0; cell < batchSums.length; cell++) {
+    if (batchCounts[cell] === 0) continue;
+    baseline.sums[cell] = (1 - BASELINE_RATE) * baseline.sums[cell] + BASELINE_RATE * (batchSums[cell] / batchCounts[cell]);
+    baseline.weights[cell] = (1 - BASELINE_RATE) * baseline.weights[cell] + BASELINE_RATE;
+  }
+  return out;
 }
 
 /**
- * Optimized: returns of all N envs at once (one sweep over time, envs contiguous), normalised over
- * the live rows of the whole N×T batch.
+ * What closing each env's position after its last step would cost, in reward units: the episode is
+ * a window cut from a market that goes on, and a position still open at its end is sold some time
+ * (the evaluation pays that fee), so the returns charge it, discounted like a reward one step after
+ * the end. Without it, holding to the end is the one way to never pay an exit, so every SELL looked
+ * dearer than HOLD. The cost is |exposure after the last action| × `fullClosingCost`; an episode
+ * that ended early (bankruptcy) has nothing left to close.
  */
-export function normalizedReturnsVectorized(rewards: Float32Array, alive: Uint8Array, envs: number, horizon: number, gamma: number, out: Float32Array): Float32Array {
-  const running = new Float64Array(envs);
-  const returns = new Float64Array(envs * horizon);
-  for (let t = horizon - 1; t >= 0; t--) {
-    const row = t * envs;
-    for (let i = 0; i < envs; i++) returns[row + i] = running[i] = rewards[row + i] + gamma * running[i];
+export function closingCosts(buffer: RolloutBuffer, params: EnvParams, fullClosingCost: number): Float64Array {
+  const costs = new Float64Array(buffer.envs);
+  const step = 1 / maxPositionLevel(params);
+  const lowest = minPositionLevel(params) * step;
+  const last = (buffer.horizon - 1) * buffer.envs;
+  for (let env = 0; env < buffer.envs; env++) {
+    const row = last + env;
+    if (!buffer.alive[row]) continue;
+    const exposure = buffer.observations[row * OBSERVATION_WIDTH + POSITION_INDEX];
+    const action = buffer.actions[row];
+    const after = action === ACTIONS.BUY ? Math.min(1, exposure + step) : action === ACTIONS.SELL ? Math.max(lowest, exposure - step) : exposure;
+    costs[env] = Math.abs(after) * fullClosingCost;
   }
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < returns.length; i++) {
-    sum += alive[i] ? returns[i] : 0;
-    count += alive[i];
-  }
-  const mean = sum / count;
-  let squares = 0;
-  for (let i = 0; i < returns.length; i++) if (alive[i]) squares += (returns[i] - mean) * (returns[i] - mean);
-  const std = Math.sqrt(squares / Math.max(1, count - 1));
-  for (let i = 0; i < returns.length; i++) out[i] = alive[i] ? (returns[i] - mean) / (std + 1e-8) : 0;
-  return out;
+  return costs;
+}
+
+/** Reward units a full position's exit costs: fee and slippage on the notional (at start capital) plus the trade penalty. */
+export function fullClosingCost(params: EnvParams): number {
+  return (params.takerFee + params.slippageBps / 10_000) * 100 + params.tradePenalty;
 }
 
 export interface ReinforceStepOptions {
@@ -71,6 +169,9 @@ export interface ReinforceStepOptions {
   /** Rollouts per optimizer step. */
   accumulation: number;
   vectorizedReturns: boolean;
+  /** Env parameters (position levels) and the cost of closing a full position (fullClosingCost; 0 = no charge). */
+  params: EnvParams;
+  closingCost: number;
 }
 
 export interface ReinforceStepResult {
@@ -81,17 +182,26 @@ export interface ReinforceStepResult {
 }
 
 /**
- * Learns from one collected rollout: returns, loss gradient, accumulation, and the Adam step.
+ * Learns from one collected rollout: advantages (updating `baseline`), loss gradient, accumulation,
+ * and the Adam step.
  * `dropoutMasks` cover every row of the buffer (undefined without dropout); when an episode ended
  * early, the live rows use their prefix.
  */
 export async function reinforceStep(
   layout: NetworkLayout, backend: ComputeBackend, state: NetworkState, adam: Adam, buffer: RolloutBuffer,
-  dropoutMasks: Uint8Array[] | undefined, options: ReinforceStepOptions,
+  baseline: ReturnBaseline, dropoutMasks: Uint8Array[] | undefined, options: ReinforceStepOptions,
 ): Promise<ReinforceStepResult> {
-  const weights = options.vectorizedReturns
-    ? normalizedReturnsVectorized(buffer.rewards, buffer.alive, buffer.envs, buffer.horizon, options.gamma, new Float32Array(buffer.size))
-    : Float32Array.from(normalizedReturnsLoop(buffer.rewards, buffer.alive, buffer.envs, buffer.horizon, options.gamma));
+  const costs = closingCosts(buffer, options.params, options.closingCost);
+  let weights: Float32Array;
+  if (options.vectorizedReturns) {
+    const states = new Uint8Array(buffer.size);
+    for (let row = 0; row < buffer.size; row++) states[row] = positionState(buffer.observations, row);
+    weights = reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, costs, buffer.envs, buffer.horizon, options.gamma, baseline, new Float32Array(buffer.size));
+  } else {
+    const states: number[] = [];
+    for (let row = 0; row < buffer.size; row++) states.push(positionState(buffer.observations, row));
+    weights = Float32Array.from(reinforceAdvantagesLoop(buffer.rewards, buffer.alive, states, costs, buffer.envs, buffer.horizon, options.gamma, baseline));
+  }
   // the whole rollout is the batch, unless an episode ended early: then only its live rows
   const live = buffer.aliveRows();
   const size = live ? live.length : buffer.size;

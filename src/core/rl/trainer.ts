@@ -2,6 +2,7 @@
 // backends and envs, resumes from a checkpoint when there is one, then loops rollout → learning
 // until the budget or a stop, streaming metrics, evaluations and checkpoints to the host.
 import type { MetricSample } from '../../shared/metrics.ts';
+import type { PolicyResult } from '../../shared/run.ts';
 import type { AutoCache } from '../compute/auto.ts';
 import { createEnvParams, DEFAULT_ENV_PARAMS, type EnvParams } from '../env/params.ts';
 import type { MarketData } from '../features/market-data.ts';
@@ -13,7 +14,7 @@ import { disposeBackends, selectBackends, type RunBackends } from './backends.ts
 import { flagNames, parseRlConfig, type RlConfig } from './config.ts';
 import { evaluateSplits, SELECTION_POLICY, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
 import { describeNetwork } from './network.ts';
-import { layoutFor, maskGeneratorFor, RlTraining } from './training.ts';
+import { layoutFor, maskGeneratorFor, RlTraining, type BestPolicy } from './training.ts';
 import type { DropoutMaskGenerator } from './batch.ts';
 
 /** What the worker loads for an RL run. */
@@ -92,7 +93,10 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
       market, params: envParams, backend: backends.evaluation, state: training.state, splits: ['validation', 'test'],
       segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed, maskInvalidActions: config.maskInvalidActions,
     });
-    for (const split of lastEvaluation) reporter.evaluation(toEvaluationReport(split, training.counters.updates, elapsed()));
+    const at = { elapsedMs: elapsed(), step: training.counters.episodes };
+    for (const split of lastEvaluation) reporter.evaluation(toEvaluationReport(split, training.counters.updates, at.elapsedMs));
+    // learning over time: the policy being trained (its current weights) at this evaluation
+    reporter.metrics(lastEvaluation.map((split) => ({ name: split.split === 'validation' ? 'validationSharpe' : 'testSharpe', value: split.metrics[SELECTION_POLICY].sharpe, ...at })));
     const validation = lastEvaluation.find((split) => split.split === 'validation');
     if (validation) training.considerBest(validation.metrics[SELECTION_POLICY].sharpe);
   };
@@ -193,15 +197,38 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
     extra.bestTestSharpeGreedy = bestTest.metrics['policy (greedy)'].sharpe;
     extra.bestTestReturnPctSampled = bestTest.metrics['policy (sampled)'].totalReturn * 100;
   }
+  const result = test && bestTest ? policyResult(test, bestTest, best, training.counters.updates) : undefined;
   return {
     stopped,
     summary: {
+      ...(result ? { result } : {}),
       seconds,
       episodes,
       episodesPerMin: seconds > 0 ? ((episodes - startEpisodes) / (context.now() - startedAt)) * 60_000 : 0,
       ...(test ? { finalEquity: test.metrics[SELECTION_POLICY].finalEquity } : {}),
       extra,
     },
+  };
+}
+
+/**
+ * The one result the run hands the user: the best-on-validation copy (the final weights take part
+ * in that choice at the last evaluation), sampled as trained, on the test split, which never chose.
+ */
+function policyResult(finalTest: SplitEvaluation, reportedTest: SplitEvaluation, best: BestPolicy | undefined, updates: number): PolicyResult {
+  const metrics = reportedTest.metrics[SELECTION_POLICY];
+  const isFinal = !best || best.update === updates;
+  return {
+    policy: isFinal
+      ? `final weights (update ${updates}), best validation Sharpe, sampled actions`
+      : `best validation Sharpe (update ${best.update} of ${updates}), sampled actions`,
+    testSharpe: metrics.sharpe,
+    testReturnPct: metrics.totalReturn * 100,
+    testMaxDrawdownPct: metrics.maxDrawdown * 100,
+    testTrades: metrics.trades,
+    buyAndHoldTestSharpe: reportedTest.metrics['buy-and-hold'].sharpe,
+    randomTestSharpe: reportedTest.metrics.random.sharpe,
+    ...(isFinal ? {} : { finalPolicyTestSharpe: finalTest.metrics[SELECTION_POLICY].sharpe }),
   };
 }
 

@@ -14,7 +14,7 @@ import { badValues, checkArray, checkHeader, describeBadValues, randomStreams, t
 import { effectiveAccumulation, effectiveEnvs, type RlConfig } from './config.ts';
 import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
 import { ppoUpdate } from './ppo.ts';
-import { reinforceStep } from './reinforce.ts';
+import { createReturnBaseline, fullClosingCost, reinforceStep, type ReturnBaseline } from './reinforce.ts';
 import { collectScalarEpisode, collectVectorRollout } from './rollout.ts';
 import { createEnvParams, type EnvMarket, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
@@ -73,12 +73,16 @@ export class RlTraining {
    * the run keeps this copy; the test split never takes part in choosing it.
    */
   best: BestPolicy | undefined;
+  /** REINFORCE's baseline: mean return per step and position state over earlier batches (reinforce.ts). */
+  readonly baseline: ReturnBaseline;
   private readonly acting: ComputeBackend;
   private readonly learning: ComputeBackend;
-  private readonly buffer: RolloutBuffer;
+  /** The last rollout (read by scripts/rl-diagnose.ts between iterations). */
+  readonly buffer: RolloutBuffer;
   private readonly scalarEnv: ScalarTradingEnv | undefined;
   private readonly vectorEnv: VectorTradingEnv | undefined;
   private readonly maskGenerator: DropoutMaskGenerator;
+  private readonly params: EnvParams;
 
   /** `maskGenerator` makes REINFORCE's dropout masks while the envs step (default: on this thread, when learning starts). */
   constructor(config: RlConfig, seed: number, data: TrainingData, acting: ComputeBackend, learning: ComputeBackend, maskGenerator: DropoutMaskGenerator = inlineMaskGenerator) {
@@ -93,8 +97,10 @@ export class RlTraining {
     this.maskGenerator = maskGenerator;
     this.envs = effectiveEnvs(config);
     this.buffer = new RolloutBuffer(this.envs, config.horizon, config.maskInvalidActions);
+    this.baseline = createReturnBaseline(config.horizon);
     // the env stream draws episode starts; the envs keep a reference, so checkpoints capture it here
     const params = createEnvParams({ ...data.params, episodeLength: config.horizon });
+    this.params = params;
     if (config.vectorizedEnvs) this.vectorEnv = new VectorTradingEnv(data.market, data.range, this.random.env, { count: this.envs, autoReset: false }, params);
     else this.scalarEnv = new ScalarTradingEnv(data.market, data.range, this.random.env, params);
   }
@@ -113,12 +119,14 @@ export class RlTraining {
     let terms: LossTerms;
     let updates: number;
     if (config.algorithm === 'reinforce') {
-      const result = await reinforceStep(this.layout, this.learning, this.state, this.adam, this.buffer, await masks, {
+      const result = await reinforceStep(this.layout, this.learning, this.state, this.adam, this.buffer, this.baseline, await masks, {
         gamma: config.gamma,
         entropyCoefficient: config.entropyCoefficient,
         batchNormMomentum: config.batchNormMomentum,
         accumulation: effectiveAccumulation(config),
         vectorizedReturns: config.vectorizedReturns,
+        params: this.params,
+        closingCost: config.closingCost ? fullClosingCost(this.params) : 0,
       });
       terms = result.terms;
       updates = result.updated ? 1 : 0;
@@ -165,6 +173,8 @@ export class RlTraining {
       adamM: this.adam.m,
       adamV: this.adam.v,
       accumulated: this.adam.accumulated,
+      baselineSums: this.baseline.sums,
+      baselineWeights: this.baseline.weights,
       ...(this.best ? { bestParameters: this.best.state.parameters, bestRunningMean: this.best.state.runningMean, bestRunningVariance: this.best.state.runningVariance } : {}),
     };
     this.checkFinite(arrays);
@@ -206,6 +216,12 @@ export class RlTraining {
       [this.adam.v, source('adamV', this.adam.v.length)],
       [this.adam.accumulated, source('accumulated', this.adam.accumulated.length)],
     ];
+    // checkpoints from before the baseline existed lack it: the baseline then starts empty
+    const saved = decoded.arrays.has('baselineSums') || decoded.arrays.has('baselineWeights');
+    restored.push(
+      [this.baseline.sums, saved ? source('baselineSums', this.baseline.sums.length) : new Float64Array(this.baseline.sums.length)],
+      [this.baseline.weights, saved ? source('baselineWeights', this.baseline.weights.length) : new Float64Array(this.baseline.weights.length)],
+    );
     let best: BestPolicy | undefined;
     if (header.best) {
       best = {

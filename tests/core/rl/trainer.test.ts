@@ -60,6 +60,44 @@ describe('rlTrainer', () => {
     expect(run.saved.length).toBe(1);
   });
 
+  it('hands one result: the best-on-validation policy on the test split, beside the baselines and the final weights', async () => {
+    const run = makeContext({ options: { horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
+    const outcome = await rlTrainer(run.context);
+    const result = outcome.summary.result!;
+    expect(result).toBeDefined();
+    const extra = outcome.summary.extra;
+    expect(result.policy).toMatch(/sampled actions/);
+    if (extra.bestUpdate === extra.updates) {
+      expect(result.policy).toMatch(/^final weights/);
+      expect(result.finalPolicyTestSharpe).toBeUndefined();
+      expect(result.testSharpe).toBe(extra.testSharpeSampled);
+    } else {
+      expect(result.policy).toContain(`update ${extra.bestUpdate} of ${extra.updates}`);
+      expect(result.finalPolicyTestSharpe).toBe(extra.testSharpeSampled);
+      expect(result.testSharpe).toBe(extra.bestTestSharpeSampled);
+    }
+    expect(result.buyAndHoldTestSharpe).toBe(extra.testSharpeBuyAndHold);
+    expect(result.randomTestSharpe).toBe(extra.testSharpeRandom);
+    for (const value of [result.testReturnPct, result.testMaxDrawdownPct, result.testTrades]) expect(Number.isFinite(value)).toBe(true);
+    expect(result.testMaxDrawdownPct).toBeGreaterThanOrEqual(0);
+  });
+
+  it('emits validationSharpe and testSharpe at every evaluation, at its step and time', async () => {
+    const run = makeContext({ options: { horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
+    await rlTrainer(run.context);
+    const validation = run.metrics.filter((sample) => sample.name === 'validationSharpe');
+    const test = run.metrics.filter((sample) => sample.name === 'testSharpe');
+    const evaluations = run.evaluations.filter((report) => report.split === 'test');
+    expect(validation.length).toBe(evaluations.length);
+    expect(test.length).toBe(evaluations.length);
+    test.forEach((sample, i) => {
+      expect(sample.elapsedMs).toBe(evaluations[i].elapsedMs);
+      expect(sample.value).toBe(evaluations[i].stats[0].sharpe); // the sampled policy being trained
+      expect(validation[i].step).toBe(sample.step);
+    });
+    expect(test.map((sample) => sample.step)).toEqual([5, 10, 12]); // episodes: one per update in original mode, and the end
+  });
+
   it('stops on request, saves, and a resumed run continues from the checkpoint', async () => {
     const options = { horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
     const first = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { stopAfterMetrics: 3 });

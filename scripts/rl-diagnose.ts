@@ -1,0 +1,140 @@
+// Per-update diagnostics of RL training (issue #11, the REINFORCE drift): runs RlTraining on a
+// dataset and prints one JSON line per optimizer step with what the policy does (long share,
+// trades per episode, P(BUY | flat), P(SELL | long)), the loss weights (mean normalised return per
+// position state and action, per quarter of the episode), entropy, KL between the acting pass
+// (running BatchNorm statistics, no dropout) and the learning pass (batch statistics, dropout),
+// per-layer gradient norms and the gap between BatchNorm batch and running statistics.
+// Usage: node scripts/rl-diagnose.ts [--data-dir DIR] [--dataset NAME] [--seed S] [--updates N] [--every K] [--set key=value ...]
+import { parseArgs } from 'node:util';
+import { loadMarket } from '../src/workers/trainers/market.ts';
+import { autoBackendCache } from '../src/workers/trainers/rl.ts';
+import { parseRlConfig } from '../src/core/rl/config.ts';
+import { selectBackends } from '../src/core/rl/backends.ts';
+import { RlTraining } from '../src/core/rl/training.ts';
+import { linearLayers } from '../src/core/rl/network.ts';
+import { drawDropoutMasks } from '../src/core/rl/batch.ts';
+import { Random } from '../src/core/random.ts';
+import { closingCosts, createReturnBaseline, fullClosingCost, positionState, reinforceAdvantagesVectorized } from '../src/core/rl/reinforce.ts';
+import { OBSERVATION_WIDTH } from '../src/core/compute/types.ts';
+import { DEFAULT_ENV_PARAMS, POSITION_INDEX } from '../src/core/env/params.ts';
+import { buyAndHoldCurve } from '../src/core/env/evaluate.ts';
+
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string', default: '/tmp/td-data' },
+    dataset: { type: 'string', default: 'default' },
+    seed: { type: 'string', default: '1' },
+    updates: { type: 'string', default: '400' },
+    every: { type: 'string', default: '10' },
+    set: { type: 'string', multiple: true, default: [] },
+  },
+});
+const options: Record<string, unknown> = {};
+for (const pair of values.set!) {
+  const [key, raw] = pair.split('=');
+  options[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
+}
+const market = await loadMarket({ dataDir: values['data-dir']!, dataset: values.dataset! });
+const config = parseRlConfig('optimized', options);
+const backends = await selectBackends(config, (await import('../src/core/rl/training.ts')).layoutFor(config), autoBackendCache(values['data-dir']!), () => performance.now());
+const training = new RlTraining(config, Number(values.seed), { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning);
+
+// what the train split offers: buy-and-hold's mean return per 150-bar window
+{
+  const { start, end } = market.splits.train;
+  let sum = 0;
+  let count = 0;
+  for (let first = start; first + config.horizon + 1 <= end; first += config.horizon) {
+    sum += buyAndHoldCurve(market, { start: first, end: first + config.horizon + 1 }).metrics.totalReturn * 100;
+    count++;
+  }
+  console.log(JSON.stringify({ trainWindowBuyAndHoldMeanPct: sum / count, windows: count, backend: `${backends.acting.name}/${backends.learning.name}` }));
+}
+
+const diagnosticRandom = new Random(12345); // its own stream, so diagnosing changes no training draw
+const updates = Number(values.updates);
+const every = Number(values.every);
+const buffer = training.buffer;
+let returns: number[] = [];
+let rollouts = 0;
+let previousBaseline = createReturnBaseline(config.horizon);
+const agg = { long: 0, rows: 0, trades: 0, entropy: 0, pBuyFlat: 0, flat: 0, pSellLong: 0, longRows: 0 };
+const groups = ['flat HOLD', 'flat BUY', 'long HOLD', 'long SELL'];
+let groupSums = new Float64Array(8);
+let quarterSums = new Float64Array(8);
+while (training.counters.updates < updates) {
+  const before = training.counters.updates;
+  const report = await training.iterate();
+  rollouts++;
+  returns.push(...report.episodeReturnsPct);
+  agg.entropy += report.terms.entropy;
+  // the loss weights this rollout was learned with: the baseline as it was before the rollout
+  const states = Uint8Array.from({ length: buffer.size }, (_, row) => positionState(buffer.observations, row));
+  const weights = reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, closingCosts(buffer, DEFAULT_ENV_PARAMS, config.closingCost ? fullClosingCost(DEFAULT_ENV_PARAMS) : 0), buffer.envs, buffer.horizon, config.gamma, previousBaseline, new Float32Array(buffer.size));
+  previousBaseline = { sums: training.baseline.sums.slice(), weights: training.baseline.weights.slice() };
+  for (let row = 0; row < buffer.size; row++) {
+    const long = buffer.observations[row * OBSERVATION_WIDTH + POSITION_INDEX] > 0;
+    const action = buffer.actions[row];
+    agg.rows++;
+    if (long) agg.long++;
+    if (action !== 0) agg.trades++;
+    const group = long ? (action === 0 ? 2 : 3) : (action === 0 ? 0 : 1);
+    groupSums[group * 2] += weights[row];
+    groupSums[group * 2 + 1]++;
+    const quarter = Math.floor((Math.floor(row / buffer.envs) * 4) / buffer.horizon);
+    quarterSums[quarter * 2] += weights[row];
+    quarterSums[quarter * 2 + 1]++;
+  }
+  if (training.counters.updates === before || training.counters.updates % every !== 0) continue;
+  // acting probabilities vs the learning pass on this rollout, and the gradient per layer
+  const rows = buffer.rows(0, buffer.size);
+  const acting = await backends.acting.act(training.state, rows);
+  const learned = await backends.learning.learn(training.state, {
+    ...rows, actions: buffer.actions, dropoutMasks: drawDropoutMasks(training.layout, buffer.size, diagnosticRandom),
+    loss: { kind: 'reinforce', weights, entropyCoefficient: config.entropyCoefficient },
+  });
+  let kl = 0;
+  for (let row = 0; row < buffer.size; row++) {
+    const long = buffer.observations[row * OBSERVATION_WIDTH + POSITION_INDEX] > 0;
+    if (long) { agg.pSellLong += acting.probabilities[row * 3 + 2]; agg.longRows++; } else { agg.pBuyFlat += acting.probabilities[row * 3 + 1]; agg.flat++; }
+    for (let j = 0; j < 3; j++) {
+      const p = acting.probabilities[row * 3 + j];
+      if (p > 0) kl += p * (Math.log(p) - learned.logProbs[row * 3 + j]);
+    }
+  }
+  const layerNorms: Record<string, number> = {};
+  for (const layer of linearLayers(training.layout)) {
+    let sum = 0;
+    for (let i = layer.weight; i < layer.bias + layer.outputs; i++) sum += learned.gradient[i] ** 2;
+    layerNorms[layer.name] = Number(Math.sqrt(sum).toExponential(2));
+  }
+  let meanGap = 0;
+  let varRatio = 0;
+  for (let i = 0; i < learned.batchMean.length; i++) {
+    meanGap += Math.abs(learned.batchMean[i] - training.state.runningMean[i]) / Math.sqrt(training.state.runningVariance[i] + 1e-5);
+    varRatio += learned.batchVariance[i] / (training.state.runningVariance[i] + 1e-5);
+  }
+  const round = (x: number) => Number(x.toFixed(4));
+  console.log(JSON.stringify({
+    update: training.counters.updates,
+    episodeReturnPct: round(returns.reduce((a, b) => a + b, 0) / returns.length),
+    longShare: round(agg.long / agg.rows),
+    tradesPerEpisode: round((agg.trades / agg.rows) * config.horizon),
+    pBuyFlat: round(agg.pBuyFlat / Math.max(1, agg.flat)),
+    pSellLong: round(agg.pSellLong / Math.max(1, agg.longRows)),
+    entropy: round(agg.entropy / rollouts),
+    klActLearn: Number((kl / buffer.size).toExponential(2)),
+    advantage: Object.fromEntries(groups.map((name, g) => [name, `${round(groupSums[g * 2] / Math.max(1, groupSums[g * 2 + 1]))} (n=${groupSums[g * 2 + 1]})`])),
+    advantageByQuarter: [0, 1, 2, 3].map((q) => round(quarterSums[q * 2] / Math.max(1, quarterSums[q * 2 + 1]))),
+    bnMeanGapSigma: round(meanGap / learned.batchMean.length),
+    bnVarianceRatio: round(varRatio / learned.batchMean.length),
+    gradientNorms: layerNorms,
+  }));
+  returns = [];
+  rollouts = 0;
+  Object.keys(agg).forEach((key) => { agg[key as keyof typeof agg] = 0; });
+  groupSums = new Float64Array(8);
+  quarterSums = new Float64Array(8);
+}
+await backends.acting.dispose();
+if (backends.learning !== backends.acting) await backends.learning.dispose();
