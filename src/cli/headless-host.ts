@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createChildProcessTrainerFactory } from '../host/child-process-trainer.ts';
 import { RunManager } from '../host/run-manager.ts';
 import { RunStore } from '../host/store/run-store.ts';
-import { createTrainDeckService, watchTrainerProcesses } from '../host/service.ts';
+import { createExperimentManager, createTrainDeckService, watchTrainerProcesses } from '../host/service.ts';
 import { SystemMonitor } from '../host/monitor/system-monitor.ts';
 import { availableTrainers } from '../workers/trainers/registry.ts';
 import { datasetStoreFor } from '../workers/trainers/market.ts';
@@ -19,7 +19,8 @@ export function createHeadlessHost(dataDir: string, options: { monitor?: boolean
   const store = RunStore.open(dataDir);
   const runManager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory(), ...(options.maxConcurrentRuns ? { maxConcurrentRuns: options.maxConcurrentRuns } : {}) });
   const datasets = datasetStoreFor(dataDir);
-  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'serve', appVersion, trainers: availableTrainers });
+  const experiments = createExperimentManager({ store, runManager, datasets, trainers: availableTrainers });
+  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'serve', appVersion, trainers: availableTrainers, experiments });
   const monitor = options.monitor ? new SystemMonitor() : undefined;
   if (monitor) {
     watchTrainerProcesses(runManager, monitor);
@@ -27,11 +28,13 @@ export function createHeadlessHost(dataDir: string, options: { monitor?: boolean
   }
   return {
     runManager,
+    experiments,
     service,
     store,
     datasets,
     monitor,
     async close() {
+      await experiments.shutdown();
       await runManager.shutdown();
       monitor?.stop();
       store.close();

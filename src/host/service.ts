@@ -12,6 +12,9 @@ import { ablationConfigs } from './ablation.ts';
 import { readAutoBackendChoice } from './compute-choice.ts';
 import { DatasetError, type DatasetStore } from './datasets/store.ts';
 import type { SystemMonitor } from './monitor/system-monitor.ts';
+import { ExperimentManager, type TrialExecutor } from './experiments/experiment-manager.ts';
+import type { RunStore } from './store/run-store.ts';
+import { exportExperimentAsCsv } from './experiments/export.ts';
 
 export interface ServiceOptions {
   /** Root of everything runs write (for the per-machine compute benchmark). */
@@ -22,12 +25,15 @@ export interface ServiceOptions {
   appVersion: string;
   /** Trainers this build can run. */
   trainers: TrainerName[];
+  experiments: ExperimentManager;
+  /** The executor for trials queued on a Redis (BullMQ); absent where distributed runs are not offered. */
+  distributedExecutor?: (redisUrl: string) => Promise<TrialExecutor>;
 }
 
 export type EventSink = <K extends EventName>(event: K, payload: EventPayload<K>) => void;
 
 export function createTrainDeckService(options: ServiceOptions): TrainDeckService {
-  const { runManager } = options;
+  const { runManager, experiments } = options;
   return {
     ...createDatasetMethods(options.datasets),
     async startRun(config) {
@@ -59,6 +65,32 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       runManager.delete(runId);
       return { deleted: true as const };
     },
+    startExperiment: async ({ spec, redis }) => {
+      if (redis === undefined) return experiments.start(spec);
+      if (!options.distributedExecutor) throw new ApiError('bad-request', 'This host cannot run experiments on a queue');
+      await experiments.validate(spec);
+      return experiments.start(spec, await options.distributedExecutor(redis));
+    },
+    listExperiments: async () => experiments.list(),
+    getExperiment: async ({ experimentId }) => experiments.report(experimentId),
+    stopExperiment: ({ experimentId }) => experiments.stop(experimentId),
+    resumeExperiment: async ({ experimentId }) => {
+      const record = experiments.record(experimentId);
+      if (record.executor === 'local') return experiments.resume(experimentId);
+      if (!options.distributedExecutor) throw new ApiError('bad-request', 'This host cannot run experiments on a queue');
+      return experiments.resume(experimentId, await options.distributedExecutor(record.executor));
+    },
+    deleteExperiment: async ({ experimentId }) => {
+      experiments.delete(experimentId);
+      return { deleted: true as const };
+    },
+    exportExperiment: async ({ experimentId, format }) => {
+      const report = experiments.report(experimentId);
+      const base = `traindeck-${report.id}`;
+      return format === 'csv'
+        ? { fileName: `${base}.csv`, mimeType: 'text/csv', content: exportExperimentAsCsv(report) }
+        : { fileName: `${base}.json`, mimeType: 'application/json', content: JSON.stringify(report, null, 2) };
+    },
     getSystemInfo: async () => ({
       appVersion: options.appVersion,
       platform: platform(),
@@ -74,11 +106,16 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
   };
 }
 
+/** The experiment manager of a host, with the same start check as single runs. */
+export function createExperimentManager(options: { store: RunStore; runManager: RunManager; datasets: DatasetStore; trainers: TrainerName[] }): ExperimentManager {
+  return new ExperimentManager({ store: options.store, runManager: options.runManager, checkStartable: (config) => checkStartable(options, config) });
+}
+
 /**
  * Fails fast, before any worker starts, when a run names a trainer this build lacks or a dataset
  * that does not exist. Every way of starting runs goes through here.
  */
-async function checkStartable(options: ServiceOptions, config: { trainer: TrainerName; dataset: string }): Promise<void> {
+async function checkStartable(options: Pick<ServiceOptions, 'trainers' | 'datasets'>, config: { trainer: TrainerName; dataset: string }): Promise<void> {
   if (!options.trainers.includes(config.trainer)) {
     throw new ApiError('bad-request', `Trainer "${config.trainer}" is not available in this build (available: ${options.trainers.join(', ')})`);
   }
@@ -93,8 +130,9 @@ async function checkStartable(options: ServiceOptions, config: { trainer: Traine
 }
 
 /** Forwards every host event to a transport's sink (a window, or all WebSocket clients). */
-export function forwardEvents(runManager: RunManager, monitor: SystemMonitor | undefined, sink: EventSink): () => void {
+export function forwardEvents(runManager: RunManager, monitor: SystemMonitor | undefined, sink: EventSink, experiments?: ExperimentManager): () => void {
   const unsubscribers = [
+    ...(experiments ? [experiments.on('experimentUpdated', (record) => sink('experimentUpdated', record))] : []),
     runManager.on('runUpdated', (record) => sink('runUpdated', record)),
     runManager.on('runMetrics', (payload) => sink('runMetrics', payload)),
     runManager.on('runEvaluation', (payload) => sink('runEvaluation', payload)),

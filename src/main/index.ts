@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RunManager } from '../host/run-manager.ts';
 import { RunStore } from '../host/store/run-store.ts';
-import { createTrainDeckService, forwardEvents, watchTrainerProcesses } from '../host/service.ts';
+import { createExperimentManager, createTrainDeckService, forwardEvents, watchTrainerProcesses } from '../host/service.ts';
 import { SystemMonitor } from '../host/monitor/system-monitor.ts';
 import { createRequestDispatcher } from '../shared/ipc/dispatcher.ts';
 import { eventChannel, requestChannel } from '../shared/ipc/bridge.ts';
@@ -100,7 +100,8 @@ async function start(): Promise<void> {
     startTrainer: createUtilityProcessTrainerFactory(join(bundleDir, 'trainer-worker.js')),
   });
   const datasets = datasetStoreFor(dataDir, datasetFile);
-  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers });
+  const experiments = createExperimentManager({ store, runManager, datasets, trainers: availableTrainers });
+  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers, experiments });
   const dispatch = createRequestDispatcher(service, (error) => console.error('[traindeck] request failed:', error));
 
   ipcMain.handle(requestChannel, (event, message: unknown) => {
@@ -115,7 +116,7 @@ async function start(): Promise<void> {
   const sendToWindow = (event: string, payload: unknown) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(eventChannel, { event, payload });
   };
-  forwardEvents(runManager, monitor, sendToWindow);
+  forwardEvents(runManager, monitor, sendToWindow, experiments);
 
   const rebuildMenu = installMenu(
     {
@@ -157,7 +158,10 @@ async function start(): Promise<void> {
     event.preventDefault();
     quitting = true;
     monitor.stop();
-    void runManager.shutdown().finally(() => app.quit());
+    void experiments
+      .shutdown()
+      .then(() => runManager.shutdown())
+      .finally(() => app.quit());
   });
 
   if (smokeDir) {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTrainDeckService } from '../../src/host/service.ts';
+import { createExperimentManager, createTrainDeckService } from '../../src/host/service.ts';
 import { RunManager } from '../../src/host/run-manager.ts';
 import { RunStore } from '../../src/host/store/run-store.ts';
 import { DatasetStore } from '../../src/host/datasets/store.ts';
@@ -27,7 +27,10 @@ function service() {
     store.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const api = createTrainDeckService({ dataDir, runManager, datasets: new DatasetStore({ rootDir: join(dataDir, 'datasets') }), host: 'serve', appVersion: '0', trainers: ['baseline', 'neat'] });
+  const datasets = new DatasetStore({ rootDir: join(dataDir, 'datasets') });
+  const trainers: Array<'baseline' | 'neat'> = ['baseline', 'neat'];
+  const experiments = createExperimentManager({ store, runManager, datasets, trainers });
+  const api = createTrainDeckService({ dataDir, runManager, datasets, host: 'serve', appVersion: '0', trainers, experiments });
   return { api, startedWorkers: () => started };
 }
 

@@ -48,7 +48,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const host = createHeadlessHost(resolveDataDir(values['data-dir']), { monitor: true, maxConcurrentRuns });
   const server = await startServer({
     service: host.service,
-    subscribe: (sink) => forwardEvents(host.runManager, host.monitor, sink),
+    subscribe: (sink) => forwardEvents(host.runManager, host.monitor, sink, host.experiments),
     rendererDir: values['renderer-dir'] ?? defaultRendererDir,
     port,
     host: values.host,

@@ -5,6 +5,7 @@ import { budgetKindsByTrainer, maxBudgetCount, maxBudgetSeconds, type Budget, ty
 import { choiceOption, integerOption, positiveNumberOption, UsageError } from '../arguments.ts';
 import { rlConfigFields } from '../../core/rl/config.ts';
 import { objectiveNames, runOptionsSpec } from '../../core/neat/options.ts';
+import { setDottedOption } from '../../shared/experiment.ts';
 
 /** The budget flags of `train` and `compare`. */
 export const budgetFlagOptions = {
@@ -100,7 +101,12 @@ export function parseSetOptions(entries: string[]): Record<string, unknown> {
     } catch {
       // not JSON: keep the text
     }
-    setPath(options, key.split('.'), value);
+    for (const part of key.split('.')) {
+      if (!part) throw new UsageError(`--set key "${key}" has an empty part`);
+      // Assigning these would reach Object.prototype (or a constructor) instead of an option.
+      if (reservedKeys.has(part)) throw new UsageError(`--set key "${key}": "${part}" is not an option name`);
+    }
+    setDottedOption(options, key, value);
   }
   return options;
 }
@@ -116,19 +122,6 @@ export function mergeOptions(base: Record<string, unknown>, override: Record<str
     merged[key] = isPlainObject(existing) && isPlainObject(value) ? mergeOptions(existing, value) : value;
   }
   return merged;
-}
-
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  const [head, ...rest] = path;
-  if (!head) throw new UsageError('--set needs a key before "="');
-  // Assigning these would reach Object.prototype (or a constructor) instead of an option.
-  if (reservedKeys.has(head)) throw new UsageError(`--set key "${path.join('.')}": "${head}" is not an option name`);
-  if (rest.length === 0) {
-    target[head] = value;
-    return;
-  }
-  if (!isPlainObject(target[head])) target[head] = {};
-  setPath(target[head] as Record<string, unknown>, rest, value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -87,6 +87,43 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'experiments and their trials',
+    up(db) {
+      db.exec(`
+        CREATE TABLE experiments (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          spec_json TEXT NOT NULL,
+          status TEXT NOT NULL,
+          executor TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX experiments_by_created ON experiments (created_at);
+
+        -- One row per trial (one run: one point, one seed, one mode). run_id names the run that
+        -- recorded it; deleting an experiment deletes those runs in code (they own files too).
+        CREATE TABLE trials (
+          id TEXT PRIMARY KEY,
+          experiment_id TEXT NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+          idx INTEGER NOT NULL,
+          seed INTEGER NOT NULL,
+          mode TEXT NOT NULL,
+          params_json TEXT NOT NULL,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          worker TEXT,
+          run_id TEXT,
+          error TEXT,
+          started_at INTEGER,
+          ended_at INTEGER,
+          UNIQUE (experiment_id, idx)
+        );
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -14,6 +14,7 @@ export type RunRecordInput = z.input<typeof runRecordSchema>;
 import { openRunDatabase, type OpenReport } from './database.ts';
 import { RunStoreError } from './errors.ts';
 import { EvaluationsTable } from './evaluations-table.ts';
+import { ExperimentsTable } from './experiments-table.ts';
 import { MetricsTable } from './metrics-table.ts';
 import { insertRunSql, patchColumns, patchValue, recordToRow, rowToRecord, type Row } from './run-rows.ts';
 import { runListFilterSchema, runPatchSchema, type EvaluationQuery, type MetricQuery, type RunErrorEntry, type RunListFilter, type RunPatch, type StoredMetricSeries } from './types.ts';
@@ -47,6 +48,8 @@ export class RunStore {
   private readonly now: () => number;
   private readonly metrics: MetricsTable;
   private readonly evaluations: EvaluationsTable;
+  /** Experiments and their trials (docs/experiments.md). */
+  readonly experiments: ExperimentsTable;
   private readonly selectRun: StatementSync;
   private readonly insertRun: StatementSync;
   private readonly touchRun: StatementSync;
@@ -63,6 +66,7 @@ export class RunStore {
     this.now = options.now ?? Date.now;
     this.metrics = new MetricsTable(db, maxPointsPerSeries);
     this.evaluations = new EvaluationsTable(db, maxEvaluationsPerSplit);
+    this.experiments = new ExperimentsTable(db, this.now);
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
     this.insertRun = db.prepare(insertRunSql);
     this.touchRun = db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?');
@@ -267,7 +271,7 @@ export class RunStore {
   }
 
   /** Runs `body` in one write transaction (nested calls join the outer one). */
-  private transaction<T>(body: () => T): T {
+  transaction<T>(body: () => T): T {
     if (this.transactionDepth > 0) return body();
     this.db.exec('BEGIN IMMEDIATE');
     this.transactionDepth++;

@@ -6,6 +6,7 @@ import { evaluationReportSchema, metricSampleSchema, storedMetricSeriesSchema } 
 import { checkBudgetKinds, runConfigFieldsSchema, runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
 import { systemSampleSchema } from '../system.ts';
 import { datasetInfoSchema, datasetNameSchema, datasetSummarySchema } from '../datasets.ts';
+import { experimentRecordSchema, experimentReportSchema, experimentSpecSchema } from '../experiment.ts';
 
 export const menuCommands = ['new-run', 'stop', 'compare', 'history', 'dashboard'] as const;
 export type MenuCommand = (typeof menuCommands)[number];
@@ -17,6 +18,7 @@ export type MenuCommand = (typeof menuCommands)[number];
 export const maxImportCharacters = 64 * 2 ** 20;
 
 const runIdSchema = z.object({ runId: z.string().min(1).max(64) }).strict();
+const experimentIdSchema = z.object({ experimentId: z.string().min(1).max(64) }).strict();
 const noInputSchema = z.object({}).strict().default({});
 const runListFilterSchema = z
   .object({ trainer: z.enum(trainerNames).optional(), mode: z.enum(trainingModes).optional(), status: z.enum(runStatuses).optional() })
@@ -120,6 +122,28 @@ export const requestContract = {
     output: datasetInfoSchema,
   },
   deleteDataset: { input: z.object({ name: z.string().min(1).max(64) }).strict(), output: z.object({ deleted: z.literal(true) }) },
+  /**
+   * Starts an experiment: every trial is validated first. Trials run on this machine, or, with
+   * `redis`, through a BullMQ queue on that Redis for `traindeck worker` processes anywhere.
+   */
+  startExperiment: {
+    input: z.object({ spec: experimentSpecSchema, redis: z.string().min(1).max(512).optional() }).strict(),
+    output: experimentRecordSchema,
+  },
+  /** Experiments, newest first. */
+  listExperiments: { input: noInputSchema, output: z.array(experimentRecordSchema) },
+  /** An experiment's trials, groups over seeds with their statistics and bands, and comparisons. */
+  getExperiment: { input: experimentIdSchema, output: experimentReportSchema },
+  stopExperiment: { input: experimentIdSchema, output: experimentRecordSchema },
+  /** Continues a stopped or interrupted experiment where it stopped (same executor). */
+  resumeExperiment: { input: experimentIdSchema, output: experimentRecordSchema },
+  /** Deletes a finished experiment and every run its trials recorded. */
+  deleteExperiment: { input: experimentIdSchema, output: z.object({ deleted: z.literal(true) }) },
+  /** An experiment as a file: CSV (one row per trial with its figures) or JSON (the whole report). */
+  exportExperiment: {
+    input: z.object({ experimentId: z.string().min(1).max(64), format: z.enum(['csv', 'json']) }).strict(),
+    output: z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() }),
+  },
 } as const;
 
 export const eventContract = {
@@ -131,6 +155,8 @@ export const eventContract = {
   runEvaluation: z.object({ runId: z.string(), report: evaluationReportSchema }),
   /** Machine, GPU and trainer-process load, once a second. */
   systemSample: systemSampleSchema,
+  /** An experiment's record changed (status, trial counts). */
+  experimentUpdated: experimentRecordSchema,
   /** A command from the app menu (or its shortcut), for the window to carry out. */
   menuCommand: z.object({ command: z.enum(menuCommands) }),
 } as const;

@@ -16,6 +16,11 @@ const record: RunRecord = {
   progress: 0,
 };
 
+/** Methods these tests never call: each answers not-found. */
+function notUsedHere<K extends keyof TrainDeckService>(names: K[]): Pick<TrainDeckService, K> {
+  return Object.fromEntries(names.map((name) => [name, async () => { throw new ApiError('not-found', `${name} is not part of this test`); }])) as unknown as Pick<TrainDeckService, K>;
+}
+
 function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckService {
   return {
     startRun: async () => record,
@@ -36,6 +41,7 @@ function fakeService(overrides: Partial<TrainDeckService> = {}): TrainDeckServic
     },
     deleteDataset: async () => ({ deleted: true }),
     getChampion: async () => ({ source: 'none', networks: [] }),
+    ...notUsedHere(['startExperiment', 'listExperiments', 'getExperiment', 'stopExperiment', 'resumeExperiment', 'deleteExperiment', 'exportExperiment']),
     getSystemInfo: async () => ({ appVersion: '0', platform: 'linux', arch: 'x64', cpuModel: 'cpu', cpuCores: 2, totalMemoryBytes: 1, host: 'serve', maxConcurrentRuns: 1, trainers: ['baseline'], compute: null }),
     ...overrides,
   };
