@@ -1,4 +1,4 @@
-// The `traindeck` command: train, serve (and more as trainers land). Usage mistakes print a clear
+// The `traindeck` command: train, serve, compare, data, runs, experiment, bench. Usage mistakes print a clear
 // message and exit 2; failures exit 1.
 import { UsageError } from './arguments.ts';
 import { trainCommand, trainUsage } from './commands/train.ts';
@@ -7,6 +7,7 @@ import { dataCommand, dataUsage } from './commands/data.ts';
 import { compareCommand, compareUsage } from './commands/compare.ts';
 import { benchCommand, benchUsage } from './commands/bench.ts';
 import { runsCommand, runsUsage } from './commands/runs.ts';
+import { experimentCommand, experimentUsage } from './commands/experiment.ts';
 
 const usage = `TrainDeck: a training lab for crypto-trading agents.
 
@@ -18,7 +19,8 @@ Commands:
   compare <trainer> original vs optimized with the same seed and budget, and the speedup
   data              import, list, inspect and delete datasets
   runs              list, inspect, export and delete past runs
-  bench [suite...]  benchmark suites (env, rl, neat, backends) as JSON
+  experiment        seeds and sweeps with statistics, here or on workers (run, resume, list, show, export, rm)
+  bench [suite...]  benchmark suites (env, rl, neat, backends, learning) as JSON
 
 Run "traindeck <command> --help" for a command's options.`;
 
@@ -27,6 +29,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   serve: { run: serveCommand, usage: serveUsage },
   data: { run: dataCommand, usage: dataUsage },
   runs: { run: runsCommand, usage: runsUsage },
+  experiment: { run: experimentCommand, usage: experimentUsage },
   compare: { run: compareCommand, usage: compareUsage },
   bench: { run: benchCommand, usage: benchUsage },
 };
