@@ -1,8 +1,8 @@
-// Which view the window shows. Four top-level views; no router needed for a desktop window.
+// Which view the window shows. Five top-level views; no router needed for a desktop window.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export const views = ['dashboard', 'new-run', 'compare', 'history'] as const;
+export const views = ['dashboard', 'new-run', 'compare', 'history', 'experiments'] as const;
 export type View = (typeof views)[number];
 
 export const useUiStore = defineStore('ui', () => {
@@ -27,5 +27,13 @@ export const useUiStore = defineStore('ui', () => {
     view.value = 'compare';
   }
 
-  return { view, compared, ablation, show, compare, showAblation };
+  /** The experiment the experiments view shows as a page; undefined shows the list and the form. */
+  const experiment = ref<string | undefined>();
+
+  function showExperiment(experimentId: string | undefined): void {
+    experiment.value = experimentId;
+    view.value = 'experiments';
+  }
+
+  return { view, compared, ablation, experiment, show, compare, showAblation, showExperiment };
 });

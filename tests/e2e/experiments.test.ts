@@ -1,0 +1,119 @@
+// End to end, experiments in serve mode: create a baseline experiment over two seeds in both modes
+// from the Experiments view, wait for it to finish, and check the page's bands, per-group summary
+// with intervals, comparisons and CSV export; then sweep a NEAT setting from the form and check the
+// parallel-coordinates chart draws one line per trial, with the best point highlighted, and its PNG.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium, removeDataDir, startServe, type ServeProcess } from './serve-helpers.ts';
+
+describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? ` (skipped: ${chromiumMissing})` : ''}`, () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    serve = await startServe();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, acceptDownloads: true });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (serve) removeDataDir(serve.dataDir);
+  });
+
+  it('runs a baseline experiment in both modes over two seeds and shows bands, intervals and comparisons', async () => {
+    await page.goto(serve.url);
+    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('open');
+    await page.getByTestId('nav-experiments').click();
+    await page.getByTestId('experiment-trainer').selectOption('baseline');
+    await page.getByTestId('experiment-mode').selectOption('both');
+    await page.getByTestId('experiment-seeds').fill('1, 2');
+    await page.getByTestId('experiment-budget-unit').selectOption('seconds');
+    await page.getByTestId('experiment-budget').fill('2');
+    expect(await page.getByTestId('experiment-trial-count').textContent()).toContain('4 trials');
+    await page.getByTestId('experiment-start').click();
+
+    await expect.poll(() => page.getByTestId('experiment-page').isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('experiment-status').textContent(), { timeout: 60_000 }).toBe('completed');
+    // The report follows the events, throttled: wait until it shows every trial finished.
+    const trialRows = page.getByTestId('trial-table').locator('tbody tr');
+    await expect.poll(() => trialRows.locator('.status.completed').count(), { timeout: 15_000 }).toBe(4);
+    expect(await page.getByTestId('trials-by-worker').textContent()).toContain('local');
+
+    // One mean line and band per mode; the baseline records throughput over time (not test Sharpe).
+    const throughput = page.getByTestId('experiment-throughput-bands');
+    await expect.poll(() => throughput.getAttribute('data-groups')).toBe('2');
+    expect(Number(await throughput.getAttribute('data-points'))).toBeGreaterThan(1);
+    expect(await page.getByTestId('experiment-sharpe-bands-empty').isVisible()).toBe(true);
+
+    const summaries = page.getByTestId('group-summary');
+    expect(await summaries.count()).toBe(2);
+    expect(await summaries.evaluateAll((sections) => sections.map((section) => section.getAttribute('data-mode')).sort())).toEqual(['optimized', 'original']);
+    const intervals = await page.getByTestId('summary-interval').allTextContents();
+    expect(intervals).toHaveLength(10); // test Sharpe, return, drawdown, trades, throughput x 2 modes
+    for (const interval of intervals) expect(interval.trim()).toMatch(/^\[-?[\d,.]+, -?[\d,.]+\] \S+/);
+    expect(intervals.some((interval) => interval.includes('episodes/min'))).toBe(true);
+
+    const comparison = page.getByTestId('comparison-row');
+    expect(await comparison.count()).toBe(1);
+    expect(await comparison.getAttribute('data-kind')).toBe('optimized-vs-original');
+    expect((await comparison.getByTestId('comparison-speedup').textContent())?.trim()).toMatch(/^[\d,.]+× \[[\d,.]+×, [\d,.]+×\], n = 2 seed pairs$/);
+    expect((await comparison.getByTestId('comparison-sharpe-difference').textContent())?.trim()).toMatch(/^[+-]?[\d,.]+ \[[+-]?[\d,.]+, [+-]?[\d,.]+\] Sharpe, n = 2 seed pairs$/);
+    expect((await comparison.getByTestId('comparison-probability').textContent())?.trim()).toMatch(/^[\d.]+ %$/);
+
+    const download = page.waitForEvent('download');
+    await page.getByTestId('experiment-export-csv').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync(await file.path(), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^trial,seed,mode,status,/);
+    expect(csv).toHaveLength(5);
+
+    const png = page.waitForEvent('download');
+    await page.getByTestId('experiment-throughput-bands-png').click();
+    expect(readFileSync(await (await png).path()).subarray(1, 4).toString()).toBe('PNG');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sweeps a NEAT setting and draws one parallel-coordinates line per trial', async () => {
+    await page.getByTestId('nav-experiments').click();
+    await page.getByRole('button', { name: 'All experiments' }).click();
+    expect(await page.getByTestId('experiment-list').locator('tbody tr').count()).toBe(1);
+    await page.getByTestId('experiment-trainer').selectOption('neat');
+    await page.getByTestId('experiment-mode').selectOption('optimized');
+    await page.getByTestId('experiment-seeds').fill('1');
+    await page.getByTestId('experiment-budget-unit').selectOption('generations');
+    await page.getByTestId('experiment-budget').fill('1');
+    await page.getByTestId('space-add-key').selectOption('neat.populationSize');
+    await page.getByTestId('space-add').click();
+    await page.getByTestId('space-values-neat.populationSize').fill('10, 12');
+    expect(await page.getByTestId('experiment-trial-count').textContent()).toContain('2 trials');
+    await page.getByTestId('experiment-start').click();
+
+    await expect.poll(() => page.getByTestId('experiment-status').textContent(), { timeout: 60_000 }).toBe('completed');
+    const lines = page.getByTestId('parallel-line');
+    await expect.poll(() => lines.count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.getByTestId('parallel-coordinates').getAttribute('data-lines')).toBe('2');
+    // The best point is one population size, and its one seed is its one trial.
+    expect(await lines.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-best')).sort())).toEqual(['false', 'true']);
+    expect(await page.getByTestId('parallel-legend-entry').allTextContents()).toContainEqual(expect.stringMatching(/^best point: optimized · neat\.populationSize=1[02]/));
+    // NEAT evaluates while training: test Sharpe bands, one per point.
+    await expect.poll(() => page.getByTestId('experiment-sharpe-bands').getAttribute('data-groups')).toBe('2');
+    expect(await page.getByTestId('comparison-row').getAttribute('data-kind')).toBe('vs-best');
+
+    const png = page.waitForEvent('download');
+    await page.getByTestId('parallel-coordinates-png').click();
+    const file = await png;
+    expect(file.suggestedFilename()).toBe('traindeck-parallel-coordinates.png');
+    expect(readFileSync(await file.path()).subarray(1, 4).toString()).toBe('PNG');
+    expect(pageErrors).toEqual([]);
+  });
+});
