@@ -54,7 +54,16 @@ export function runChampion(run: NeatRun): Champion {
  */
 export function considerChampion(run: NeatRun, candidate: Champion, validationSharpe: number): boolean {
   if (run.chosen && !(validationSharpe > run.chosen.validationSharpe)) return false;
-  run.chosen = { genomes: candidate, generation: run.generation, validationSharpe };
+  // Copies: an elite keeps living in its population and its fitness is rewritten every generation;
+  // the chosen one stays as it was chosen (so a resumed run's checkpoints match an uninterrupted one's).
+  const genomes: Champion = {};
+  for (const [role, genome] of Object.entries(candidate) as Array<[keyof Champion, Genome]>) {
+    const copy = genome.copy();
+    copy.fitness = genome.fitness;
+    copy.objectives = [...genome.objectives];
+    genomes[role] = copy;
+  }
+  run.chosen = { genomes, generation: run.generation, validationSharpe };
   return true;
 }
 

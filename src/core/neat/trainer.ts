@@ -153,13 +153,13 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
       reporter.progress(fractionDone(), `generation ${run.generation}, best fitness ${bestFitness.toFixed(3)}, ${decision.species.length} species`);
       await context.yieldToHost();
     }
-    await context.checkpoints.save(run.checkpoint());
     if (run.generation > 0 && (lastTest === undefined || lastTest.report.step !== run.generation)) await evaluateNow(context.now() - started);
     if (run.chosen && chosenTest === undefined) {
       // Chosen before a resume: its test figures are not in memory; trading the split again gives the same ones.
       chosenTest = await evaluateChampion(championEvaluator, market, params, runChampion(run), 'test', run.chosen.generation, context.now() - started, context.yieldToHost);
-      await context.checkpoints.save(run.checkpoint());
     }
+    // After the last evaluation, so the checkpoint holds the champion the run reports.
+    await context.checkpoints.save(run.checkpoint());
   } finally {
     await backend.close();
   }
