@@ -1,27 +1,37 @@
-// The machine's latest `auto` compute-backend choice, read from the cache the RL trainer writes
-// (<dataDir>/compute/auto-backends.json), for the dashboard's machine summary.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// The machine's `auto` compute-backend choice, kept as JSON at the data layout's autoBackendCache
+// path: the RL trainer writes it (through autoBackendCacheFile), the bench reuses it, and the
+// dashboard's machine summary reads the latest entry.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { SystemInfo } from '../shared/ipc/contract.ts';
+import type { AutoCache, AutoChoice } from '../core/compute/auto.ts';
+import { dataLayout } from './data-layout.ts';
 
-interface CachedChoice {
-  acting: string;
-  actingDevice: string;
-  learning: string;
-  learningDevice: string;
-  measuredAt: string;
-  measurements: Array<{ backend: string; device: string; actMs: number | null; learnMs: number | null; note?: string }>;
+/** The cache file as core's `auto` selection reads and writes it (written atomically). */
+export function autoBackendCacheFile(dataDir: string): AutoCache {
+  const file = dataLayout(dataDir).autoBackendCache;
+  return {
+    async load() {
+      try {
+        return JSON.parse(await readFile(file, 'utf8'));
+      } catch {
+        return undefined; // no cache yet, or unreadable: benchmark again
+      }
+    },
+    async save(value) {
+      await mkdir(dirname(file), { recursive: true });
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(value, null, 2));
+      await rename(temporary, file);
+    },
+  };
 }
 
 export async function readAutoBackendChoice(dataDir: string): Promise<SystemInfo['compute']> {
-  let entries: Record<string, CachedChoice>;
-  try {
-    entries = JSON.parse(await readFile(join(dataDir, 'compute', 'auto-backends.json'), 'utf8'));
-  } catch {
-    return null; // not measured on this machine yet
-  }
+  const entries = (await autoBackendCacheFile(dataDir).load()) as Record<string, Partial<AutoChoice>> | undefined;
+  if (typeof entries !== 'object' || entries === null) return null; // not measured on this machine yet
   const latest = Object.values(entries)
-    .filter((entry) => typeof entry?.measuredAt === 'string' && Array.isArray(entry.measurements))
+    .filter((entry): entry is AutoChoice => typeof entry?.measuredAt === 'string' && Array.isArray(entry.measurements))
     .sort((a, b) => b.measuredAt.localeCompare(a.measuredAt))[0];
   if (!latest) return null;
   return {

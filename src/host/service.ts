@@ -24,7 +24,7 @@ export interface ServiceOptions {
   host: SystemInfo['host'];
   appVersion: string;
   /** Trainers this build can run. */
-  trainers: TrainerName[];
+  trainers: readonly TrainerName[];
   experiments: ExperimentManager;
   /** The executor for trials queued on a Redis (BullMQ); absent where distributed runs are not offered. */
   distributedExecutor?: (redisUrl: string) => Promise<TrialExecutor>;
@@ -100,14 +100,14 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       totalMemoryBytes: totalmem(),
       host: options.host,
       maxConcurrentRuns: runManager.maxConcurrentRuns,
-      trainers: options.trainers,
+      trainers: [...options.trainers],
       compute: await readAutoBackendChoice(options.dataDir),
     }),
   };
 }
 
 /** The experiment manager of a host, with the same start check as single runs. */
-export function createExperimentManager(options: { store: RunStore; runManager: RunManager; datasets: DatasetStore; trainers: TrainerName[] }): ExperimentManager {
+export function createExperimentManager(options: { store: RunStore; runManager: RunManager; datasets: DatasetStore; trainers: readonly TrainerName[] }): ExperimentManager {
   return new ExperimentManager({ store: options.store, runManager: options.runManager, checkStartable: (config) => checkStartable(options, config) });
 }
 

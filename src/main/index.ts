@@ -12,11 +12,12 @@ import { createExperimentManager, createTrainDeckService, forwardEvents, watchTr
 import { SystemMonitor } from '../host/monitor/system-monitor.ts';
 import { createRequestDispatcher } from '../shared/ipc/dispatcher.ts';
 import { eventChannel, requestChannel } from '../shared/ipc/bridge.ts';
-import { availableTrainers } from '../workers/trainers/registry.ts';
-import { datasetStoreFor } from '../workers/trainers/market.ts';
+import { datasetStoreFor } from '../host/datasets/store.ts';
+import { trainerNames } from '../shared/run.ts';
 import { createUtilityProcessTrainerFactory } from './utility-process-trainer.ts';
 import { installMenu } from './menu.ts';
 import { fitToWorkArea, loadWindowState, saveWindowState } from '../host/window-state.ts';
+import { dataLayout } from '../host/data-layout.ts';
 import { externalUrlToOpen, isAppPage, permissionGranted, type RendererLocation } from './security.ts';
 import { dataDirOption, defaultDatasetFile, smokeDirectory } from './app-paths.ts';
 import { RunAttention } from './run-attention.ts';
@@ -100,8 +101,8 @@ async function start(): Promise<void> {
     startTrainer: createUtilityProcessTrainerFactory(join(bundleDir, 'trainer-worker.js')),
   });
   const datasets = datasetStoreFor(dataDir, datasetFile);
-  const experiments = createExperimentManager({ store, runManager, datasets, trainers: availableTrainers });
-  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: availableTrainers, experiments });
+  const experiments = createExperimentManager({ store, runManager, datasets, trainers: trainerNames });
+  const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'electron', appVersion: app.getVersion(), trainers: trainerNames, experiments });
   const dispatch = createRequestDispatcher(service, (error) => console.error('[traindeck] request failed:', error));
 
   ipcMain.handle(requestChannel, (event, message: unknown) => {
@@ -124,7 +125,7 @@ async function start(): Promise<void> {
       showAbout: () => void showAbout(),
       openDataFolder: () => void openFolder(dataDir),
       // a run without a checkpoint has no folder of its own: show the store that holds it
-      revealRun: (runId) => shell.showItemInFolder(runManager.latestCheckpoint(runId) ?? (existsSync(store.checkpointDirectory(runId)) ? store.checkpointDirectory(runId) : join(dataDir, 'runs.sqlite'))),
+      revealRun: (runId) => shell.showItemInFolder(runManager.latestCheckpoint(runId) ?? (existsSync(store.checkpointDirectory(runId)) ? store.checkpointDirectory(runId) : dataLayout(dataDir).database)),
     },
     () => runManager.list(),
   );
@@ -147,7 +148,7 @@ async function start(): Promise<void> {
     rebuildMenu();
   });
 
-  const stateFile = join(dataDir, 'window-state.json');
+  const stateFile = dataLayout(dataDir).windowState;
   mainWindow = createWindow(stateFile);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(stateFile);

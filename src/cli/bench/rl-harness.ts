@@ -1,8 +1,6 @@
 // Shared pieces of the RL benchmarks: the embedded default market, a file-backed cache for the
 // `auto` backend choice, and a throughput measurement of one training configuration (episodes per
 // minute including learning, after a warm-up), with RSS sampled along the way.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AutoCache } from '../../core/compute/auto.ts';
 import { DEFAULT_ENV_PARAMS } from '../../core/env/params.ts';
 import { DEFAULT_FEATURE_CONFIG } from '../../core/features/config.ts';
@@ -16,6 +14,7 @@ import type { NetworkState } from '../../core/rl/network.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { Random } from '../../core/random.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
+import { autoBackendCacheFile } from '../../host/compute-choice.ts';
 import { ThreadMaskGenerator } from '../../workers/rl/thread-mask-generator.ts';
 
 let market: MarketData | undefined;
@@ -26,12 +25,9 @@ export function defaultMarket(): MarketData {
   return market;
 }
 
-/** The `auto` choice kept as JSON in a file (by default auto-backends.json in the data directory). */
-export function fileAutoCache(path = join(resolveDataDir(), 'auto-backends.json')): AutoCache {
-  return {
-    load: async () => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined),
-    save: async (value) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`),
-  };
+/** The `auto` choice of this machine, in the same file the app's RL runs use. */
+export function fileAutoCache(): AutoCache {
+  return autoBackendCacheFile(resolveDataDir());
 }
 
 export interface ThroughputOptions {

@@ -1,8 +1,7 @@
 // `traindeck data import|list|info|rm`: the dataset store from the command line. A rejected import
 // prints every problem with its line and exits 1; usage mistakes exit 2.
 import { resolveDataDir } from '../../host/data-dir.ts';
-import { DatasetError, type DatasetInfo, type DatasetSummary } from '../../host/datasets/store.ts';
-import { datasetStoreFor } from '../../workers/trainers/market.ts';
+import { DatasetError, datasetStoreFor, type DatasetInfo, type DatasetSummary } from '../../host/datasets/store.ts';
 import { writeFile } from 'node:fs/promises';
 import { DEFAULT_MARKET_PARAMS, generateRegimeMarket, validateMarketParams, type RegimeMarketParams } from '../../core/market/generator.ts';
 import type { OhlcvSeries } from '../../core/market/series.ts';

@@ -22,6 +22,7 @@ import type { OhlcvSeries } from '../../core/market/series.ts';
 import { computeSeriesStats, type GapReport, type SeriesStats } from '../../core/market/stats.ts';
 import { featureCacheFileName, readFeatureCache, removeFeatureCaches, writeFeatureCache } from './feature-cache.ts';
 import { DatasetError, datasetNameFromFile, DEFAULT_DATASET_NAME, normaliseDatasetName } from './names.ts';
+import { dataLayout } from '../data-layout.ts';
 
 export { DatasetError, DEFAULT_DATASET_NAME, type DatasetErrorCode } from './names.ts';
 
@@ -123,6 +124,11 @@ function summaryOf(info: DatasetInfo): DatasetSummary {
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+/** The dataset store of a data directory (at its layout's datasets path). */
+export function datasetStoreFor(dataDir: string, defaultDatasetFile?: string): DatasetStore {
+  return new DatasetStore({ rootDir: dataLayout(dataDir).datasets, ...(defaultDatasetFile ? { defaultDatasetFile } : {}) });
 }
 
 export class DatasetStore {
@@ -231,6 +237,27 @@ export class DatasetStore {
   /** The bars of a dataset (decoded once per process). */
   async loadSeries(name: string): Promise<OhlcvSeries> {
     return (await this.loadSeriesEntry(normaliseDatasetName(name))).series;
+  }
+
+  /** A dataset's stored series file with its info, to hand to another machine (the bytes carry their checksum). */
+  async storedSeries(name: string): Promise<{ bytes: Uint8Array; info: DatasetInfo }> {
+    const key = normaliseDatasetName(name);
+    const info = await this.info(key);
+    const path = key === DEFAULT_DATASET_NAME ? this.defaultDatasetFile : join(this.rootDir, key, SERIES_FILE);
+    const bytes = await this.readBytes(path, `dataset ${key}`);
+    if (this.decode(bytes, path).header.checksum !== info.checksum) throw new DatasetError('corrupt', `dataset ${key}: ${path} does not match its metadata checksum`);
+    return { bytes, info };
+  }
+
+  /** Stores a series file received from another machine under a new name; decoding verifies its checksum. */
+  async importSeriesFile(bytes: Uint8Array, name: string, source: DatasetSource): Promise<DatasetInfo> {
+    const key = normaliseDatasetName(name);
+    await this.assertFree(key);
+    const { series, header } = this.decode(bytes, `the series received for ${key}`);
+    const stats = computeSeriesStats(series);
+    const meta: StoredMeta = { formatVersion: 1, name: key, importedAt: new Date().toISOString(), checksum: header.checksum, source, stats, storedBytes: bytes.length };
+    await this.writeAtomically(key, bytes, meta);
+    return toInfo(key, false, meta.importedAt, header.checksum, stats, source, bytes.length);
   }
 
   /**

@@ -12,6 +12,7 @@ import { runRecordSchema, type RunRecord, type RunStatus } from '../../shared/ru
 /** A run record as callers build it: schema defaults (progress, dataset, options) may be left out. */
 export type RunRecordInput = z.input<typeof runRecordSchema>;
 import { openRunDatabase, type OpenReport } from './database.ts';
+import { checkpointDirectoryOf, dataLayout } from '../data-layout.ts';
 import { RunStoreError } from './errors.ts';
 import { EvaluationsTable } from './evaluations-table.ts';
 import { ExperimentsTable } from './experiments-table.ts';
@@ -80,8 +81,9 @@ export class RunStore {
    */
   static open(dataDir: string, options: RunStoreOptions = {}): RunStore {
     checkOptions(options);
-    mkdirSync(join(dataDir, 'checkpoints'), { recursive: true });
-    const databasePath = join(dataDir, 'runs.sqlite');
+    const layout = dataLayout(dataDir);
+    mkdirSync(layout.checkpoints, { recursive: true });
+    const databasePath = layout.database;
     const { db, report } = openRunDatabase(databasePath, { recoverCorrupt: options.recoverCorrupt, now: options.now });
     return new RunStore(dataDir, databasePath, db, report, options);
   }
@@ -150,7 +152,7 @@ export class RunStore {
       for (const table of ['metric_points', 'metric_series', 'evaluations', 'run_errors']) this.db.prepare(`DELETE FROM ${table} WHERE run_id = ?`).run(id);
       return Number(this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes) > 0;
     });
-    rmSync(join(this.dataDir, 'checkpoints', id), { recursive: true, force: true });
+    rmSync(checkpointDirectoryOf(this.dataDir, id), { recursive: true, force: true });
     return deleted;
   }
 
@@ -205,7 +207,7 @@ export class RunStore {
   /** The run's checkpoint folder, created if missing. Trainers write a checkpoint as `<name>.tmp` and rename it when complete. */
   checkpointDirectory(id: string): string {
     checkRunId(id);
-    const directory = join(this.dataDir, 'checkpoints', id);
+    const directory = checkpointDirectoryOf(this.dataDir, id);
     mkdirSync(directory, { recursive: true });
     return directory;
   }
@@ -213,7 +215,7 @@ export class RunStore {
   /** Path of the newest finished checkpoint file of the run (by modification time, then name), or undefined. */
   latestCheckpoint(id: string): string | undefined {
     checkRunId(id);
-    const directory = join(this.dataDir, 'checkpoints', id);
+    const directory = checkpointDirectoryOf(this.dataDir, id);
     let names: string[];
     try {
       names = readdirSync(directory);

@@ -1,7 +1,6 @@
 // Loads a run's dataset into MarketData (features and splits, from the feature cache when it has
 // them) through the dataset store, so every trainer reads the same bars the same way.
-import { join } from 'node:path';
-import { DatasetStore } from '../../host/datasets/store.ts';
+import { datasetStoreFor } from '../../host/datasets/store.ts';
 import type { MarketData } from '../../core/features/market-data.ts';
 
 export interface MarketSource {
@@ -9,10 +8,6 @@ export interface MarketSource {
   dataset: string;
   /** The embedded dataset file, when it is not beside the sources (packaged app). */
   defaultDatasetFile?: string;
-}
-
-export function datasetStoreFor(dataDir: string, defaultDatasetFile?: string): DatasetStore {
-  return new DatasetStore({ rootDir: join(dataDir, 'datasets'), ...(defaultDatasetFile ? { defaultDatasetFile } : {}) });
 }
 
 export async function loadMarket(source: MarketSource): Promise<MarketData> {

@@ -78,7 +78,7 @@ describe('opening the run database', () => {
 
     const store = RunStore.open(dataDir, { now: () => Date.UTC(2025, 0, 2, 3, 4, 5, 6) });
     cleanups.push(() => store.close());
-    expect(store.openReport).toMatchObject({ created: false, previousVersion: 1, version: 2 });
+    expect(store.openReport).toMatchObject({ created: false, previousVersion: 1, version: currentSchemaVersion });
     expect(store.openReport.backupPath).toBe(`${path}.v1-2025-01-02T03-04-05-006Z.bak`);
     expect(store.getRun('v1-run')).toMatchObject({ status: 'running', startedAt: 2000, progress: 0.5, error: 'diverged once' });
     // Version 2 moved the existing error into the history and backfilled the last-activity time.

@@ -8,6 +8,7 @@ import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics
 import { runRecordSchema } from '../../../src/shared/run.ts';
 import { RunStoreError } from '../../../src/host/store/errors.ts';
 import { RunStore, type RunRecordInput } from '../../../src/host/store/run-store.ts';
+import { currentSchemaVersion } from '../../../src/host/store/migrations.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -220,7 +221,7 @@ describe('RunStore after a restart', () => {
     first.appendEvaluation('r', evaluation('test', 1, 1));
     first.close();
     const second = openStore(dataDir);
-    expect(second.openReport).toMatchObject({ created: false, previousVersion: 2, version: 2 });
+    expect(second.openReport).toMatchObject({ created: false, previousVersion: currentSchemaVersion, version: currentSchemaVersion });
     expect(second.getRun('r')?.status).toBe('completed');
     expect(second.getMetrics('r').loss.value).toEqual([0.5]);
     expect(second.getEvaluations('r')).toHaveLength(1);
