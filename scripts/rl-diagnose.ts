@@ -7,7 +7,7 @@
 // Usage: node scripts/rl-diagnose.ts [--data-dir DIR] [--dataset NAME] [--seed S] [--updates N] [--every K] [--set key=value ...]
 import { parseArgs } from 'node:util';
 import { loadMarket } from '../src/workers/trainers/market.ts';
-import { autoBackendCache } from '../src/workers/trainers/rl.ts';
+import { autoBackendCacheFile as autoBackendCache } from '../src/host/compute-choice.ts';
 import { parseRlConfig } from '../src/core/rl/config.ts';
 import { selectBackends } from '../src/core/rl/backends.ts';
 import { RlTraining } from '../src/core/rl/training.ts';
@@ -57,6 +57,7 @@ const every = Number(values.every);
 const buffer = training.buffer;
 let returns: number[] = [];
 let rollouts = 0;
+let stepMax: Record<string, number> = {};
 let previousBaseline = createReturnBaseline(config.horizon);
 const agg = { long: 0, rows: 0, trades: 0, entropy: 0, pBuyFlat: 0, flat: 0, pSellLong: 0, longRows: 0 };
 const groups = ['flat HOLD', 'flat BUY', 'long HOLD', 'long SELL'];
@@ -64,7 +65,18 @@ let groupSums = new Float64Array(8);
 let quarterSums = new Float64Array(8);
 while (training.counters.updates < updates) {
   const before = training.counters.updates;
+  const parametersBefore = training.state.parameters.slice();
   const report = await training.iterate();
+  if (training.counters.updates > before) {
+    // the Adam step in units of the learning rate (RMS over the layer): ~1 or below normally; well
+    // above 1 when gradients grow faster than Adam's second moment (β2 = 0.999) can follow
+    for (const layer of linearLayers(training.layout)) {
+      let squares = 0;
+      for (let i = layer.weight; i < layer.bias + layer.outputs; i++) squares += (training.state.parameters[i] - parametersBefore[i]) ** 2;
+      const rms = Math.sqrt(squares / (layer.bias + layer.outputs - layer.weight)) / config.learningRate;
+      stepMax[layer.name] = Math.max(stepMax[layer.name] ?? 0, rms);
+    }
+  }
   rollouts++;
   returns.push(...report.episodeReturnsPct);
   agg.entropy += report.terms.entropy;
@@ -129,7 +141,9 @@ while (training.counters.updates < updates) {
     bnMeanGapSigma: round(meanGap / learned.batchMean.length),
     bnVarianceRatio: round(varRatio / learned.batchMean.length),
     gradientNorms: layerNorms,
+    maxStepInLearningRates: Object.fromEntries(Object.entries(stepMax).map(([name, value]) => [name, Number(value.toFixed(2))])),
   }));
+  stepMax = {};
   returns = [];
   rollouts = 0;
   Object.keys(agg).forEach((key) => { agg[key as keyof typeof agg] = 0; });

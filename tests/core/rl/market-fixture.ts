@@ -36,3 +36,25 @@ export function syntheticMarket(seed: number, rows = 900): MarketData {
     splits: { warmupBars: 0, embargoBars: 0, train: { start: 0, end: trainEnd }, validation: { start: trainEnd, end: validationEnd }, test: { start: validationEnd, end: rows } },
   };
 }
+
+/**
+ * A market that is easy to learn from and deterministic: the drift switches between up and down
+ * every `block` bars (as many up as down, so buying and holding earns little), and every micro
+ * feature tells the current direction through noise; macro features are noise. A policy that is
+ * long in the up blocks and flat in the down blocks earns far more than buy-and-hold or random.
+ */
+export function signalMarket(seed: number, rows = 1500, block = 40): MarketData {
+  const market = syntheticMarket(seed, rows);
+  const random = new Random(seed + 1);
+  let price = 100;
+  for (let t = 0; t < rows; t++) {
+    const direction = Math.floor(t / block) % 2 === 0 ? 1 : -1;
+    market.close[t] = price;
+    for (let j = 0; j < 60; j++) {
+      market.macro[t * 60 + j] = random.normal();
+      market.micro[t * 60 + j] = direction + 0.5 * random.normal();
+    }
+    price *= 1 + 0.002 * direction + 0.004 * random.normal();
+  }
+  return { ...market, datasetName: 'signal', featureKey: `signal-${seed}` };
+}
