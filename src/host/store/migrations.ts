@@ -124,6 +124,17 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'the process that owns a live run',
+    up(db) {
+      db.exec(`
+        -- The pid of the host process that made the run live. Another process opening the store
+        -- (serve while a CLI trains, say) leaves runs alone whose owner is still alive.
+        ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+      `);
+    },
+  },
 ];
 
 /** The schema version this build writes. */

@@ -55,6 +55,7 @@ export class RunStore {
   private readonly insertRun: StatementSync;
   private readonly touchRun: StatementSync;
   private readonly insertError: StatementSync;
+  private readonly claimRun: StatementSync;
   private closed = false;
   private transactionDepth = 0;
 
@@ -72,6 +73,7 @@ export class RunStore {
     this.insertRun = db.prepare(insertRunSql);
     this.touchRun = db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?');
     this.insertError = db.prepare('INSERT INTO run_errors (run_id, at, message) VALUES (?, ?, ?)');
+    this.claimRun = db.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?');
   }
 
   /**
@@ -95,6 +97,7 @@ export class RunStore {
     if (this.selectRun.get(parsed.id)) throw new RunStoreError('duplicate-run', `A run with id ${parsed.id} already exists`);
     this.transaction(() => {
       this.insertRun.run(...recordToRow(parsed, this.now()));
+      if (liveStatuses.includes(parsed.status)) this.claimRun.run(process.pid, parsed.id);
       if (parsed.error !== undefined) this.insertError.run(parsed.id, this.now(), parsed.error);
     });
     return this.requireRun(parsed.id);
@@ -110,6 +113,7 @@ export class RunStore {
       const assignments = fields.map((field) => `${patchColumns[field]} = ?`).concat('updated_at = ?');
       const values = fields.map((field) => patchValue(field, parsed[field]));
       this.db.prepare(`UPDATE runs SET ${assignments.join(', ')} WHERE id = ?`).run(...values, this.now(), id);
+      if (parsed.status !== undefined && liveStatuses.includes(parsed.status)) this.claimRun.run(process.pid, id);
       if (typeof parsed.error === 'string') this.insertError.run(id, this.now(), parsed.error);
     });
     return this.requireRun(id);
@@ -235,15 +239,17 @@ export class RunStore {
   }
 
   /**
-   * Called once at startup: every run still marked starting, running or stopping was live when the
-   * app died. It becomes `interrupted`, ends at the last time the store heard from it, and says
-   * whether it can be resumed. Returns the updated records.
+   * Called once at startup: a run still marked queued, starting, running or stopping was live when
+   * its host died, unless that host is another process still running (serve while a CLI trains on
+   * the same data directory). The dead ones become `interrupted`, end at the last time the store
+   * heard from them, and say whether they can be resumed. Returns the updated records.
    */
   markLiveRunsInterrupted(): RunRecord[] {
     const placeholders = liveStatuses.map(() => '?').join(', ');
     const ids = this.db
-      .prepare(`SELECT id FROM runs WHERE status IN (${placeholders})`)
+      .prepare(`SELECT id, owner_pid FROM runs WHERE status IN (${placeholders})`)
       .all(...liveStatuses)
+      .filter((row) => !ownedByAnotherLiveProcess(row.owner_pid === null ? undefined : Number(row.owner_pid)))
       .map((row) => String(row.id));
     this.transaction(() => {
       for (const id of ids) {
@@ -308,4 +314,15 @@ function parseInput<Schema extends z.ZodType>(schema: Schema, value: unknown, wh
   const issue = result.error.issues[0];
   const where = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   throw new RunStoreError('invalid-input', `Invalid ${what}: ${where}: ${issue.message}`);
+}
+
+/** True when `pid` is a process other than this one that still exists. */
+function ownedByAnotherLiveProcess(pid: number | undefined): boolean {
+  if (pid === undefined || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // exists, but belongs to another user
+  }
 }

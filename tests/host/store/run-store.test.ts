@@ -2,6 +2,7 @@
 // bound, evaluations, the error history, checkpoints, and runs interrupted by an app restart.
 import { mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics.ts';
@@ -254,5 +255,25 @@ describe('RunStore after a restart', () => {
     expect(second.getRun('done')).toMatchObject({ status: 'completed', endedAt: 1_700_000_000_005 });
     expect(second.markLiveRunsInterrupted()).toEqual([]);
     expect(second.listRuns({ status: 'interrupted' })).toHaveLength(3);
+  });
+  it('leaves alone a live run whose host is another process still running, and takes it over once that host is gone', async () => {
+    const dataDir = tempDataDir();
+    openStore(dataDir).close();
+    // Another host (a CLI training next to serve) makes a run live and keeps running.
+    const script = `import { RunStore } from ${JSON.stringify(new URL('../../../src/host/store/run-store.ts', import.meta.url).href)};
+      const store = RunStore.open(${JSON.stringify(dataDir)});
+      store.createRun({ id: 'theirs', config: { trainer: 'baseline', mode: 'original', seed: 1, budget: { seconds: 60 } }, status: 'running', createdAt: 1 });
+      store.close();
+      process.stdout.write('ready\\n');
+      setTimeout(() => {}, 60_000);`;
+    const other = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => other.stdout!.once('data', () => resolve()));
+    const store = openStore(dataDir);
+    expect(store.markLiveRunsInterrupted()).toEqual([]);
+    expect(store.getRun('theirs')?.status).toBe('running');
+    const exited = new Promise((resolve) => other.once('exit', resolve));
+    other.kill('SIGKILL');
+    await exited;
+    expect(store.markLiveRunsInterrupted().map((record) => [record.id, record.status])).toEqual([['theirs', 'interrupted']]);
   });
 });
