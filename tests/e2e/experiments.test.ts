@@ -3,9 +3,11 @@
 // with intervals, comparisons and CSV export; then sweep a NEAT setting from the form and check the
 // parallel-coordinates chart draws one line per trial, with the best point highlighted, and its PNG.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium, removeDataDir, startServe, type ServeProcess } from './serve-helpers.ts';
+
+const screenshots = Boolean(process.env.TRAINDECK_SCREENSHOTS);
 
 describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? ` (skipped: ${chromiumMissing})` : ''}`, () => {
   let serve: ServeProcess;
@@ -77,15 +79,49 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     expect(csv[0]).toMatch(/^trial,seed,mode,status,/);
     expect(csv).toHaveLength(5);
 
+    if (screenshots) {
+      mkdirSync('docs/images', { recursive: true });
+      await page.screenshot({ path: 'docs/images/experiment.png', fullPage: true });
+    }
     const png = page.waitForEvent('download');
     await page.getByTestId('experiment-throughput-bands-png').click();
     expect(readFileSync(await (await png).path()).subarray(1, 4).toString()).toBe('PNG');
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows the experiment bands and intervals beside one seed pair in the compare view', async () => {
+    // The compare view picks a pair with a compare group: here seed 2's original and optimized trials.
+    await page.getByTestId('nav-compare').click();
+    await expect.poll(() => page.getByTestId('compare-experiment').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByTestId('compare-table').isVisible()).toBe(true);
+    await expect.poll(async () => (await page.getByTestId('compare-experiment-speedup').textContent())?.trim(), { timeout: 15_000 }).toMatch(/^[\d,.]+× \[[\d,.]+×, [\d,.]+×\], n = 2 seed pairs$/);
+    expect((await page.getByTestId('compare-experiment-sharpe').textContent())?.trim()).toMatch(/\] Sharpe, n = 2 seed pairs$/);
+    await expect.poll(() => page.getByTestId('compare-experiment-throughput-bands').getAttribute('data-groups')).toBe('2');
+  });
+
+  it('starts an experiment from New run compare-both over two seeds, stops and deletes it', async () => {
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('new-run-trainer').selectOption('baseline');
+    await page.getByTestId('new-run-mode').selectOption('compare');
+    await page.getByTestId('new-run-seeds').fill('2');
+    await page.getByTestId('new-run-budget').fill('30');
+    expect(await page.getByTestId('new-run-start').textContent()).toContain('over 2 seeds');
+    await page.getByTestId('new-run-start').click();
+
+    await expect.poll(() => page.getByTestId('experiment-page').isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByTestId('experiment-page').textContent()).toContain('original vs optimized');
+    await expect.poll(() => page.getByTestId('trial-table').locator('tbody .status.running').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByTestId('experiment-stop').click();
+    await expect.poll(() => page.getByTestId('experiment-status').textContent(), { timeout: 30_000 }).toBe('stopped');
+    expect(await page.getByTestId('experiment-resume').isVisible()).toBe(true);
+    await page.getByTestId('experiment-delete').click();
+    await page.getByTestId('experiment-confirm-delete').click();
+    await expect.poll(() => page.getByTestId('experiment-list').locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('sweeps a NEAT setting and draws one parallel-coordinates line per trial', async () => {
     await page.getByTestId('nav-experiments').click();
-    await page.getByRole('button', { name: 'All experiments' }).click();
     expect(await page.getByTestId('experiment-list').locator('tbody tr').count()).toBe(1);
     await page.getByTestId('experiment-trainer').selectOption('neat');
     await page.getByTestId('experiment-mode').selectOption('optimized');
@@ -109,6 +145,7 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     await expect.poll(() => page.getByTestId('experiment-sharpe-bands').getAttribute('data-groups')).toBe('2');
     expect(await page.getByTestId('comparison-row').getAttribute('data-kind')).toBe('vs-best');
 
+    if (screenshots) await page.screenshot({ path: 'docs/images/experiment-sweep.png', fullPage: true });
     const png = page.waitForEvent('download');
     await page.getByTestId('parallel-coordinates-png').click();
     const file = await png;

@@ -105,3 +105,8 @@ export function formatSharpeDifference(difference: { mean: number; ci95: [number
   const signed = (value: number) => `${value > 0 ? '+' : ''}${formatDecimal(value)}`;
   return `${signed(difference.mean)} [${signed(difference.ci95[0])}, ${signed(difference.ci95[1])}] Sharpe, n = ${formatInteger(difference.n)} seed pairs`;
 }
+
+/** `1 trial`, `2 trials`: a count with its unit. */
+export function count(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatInteger(value)} ${value === 1 ? singular : plural}`;
+}
