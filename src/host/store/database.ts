@@ -90,9 +90,13 @@ export function openRunDatabase(path: string, options: OpenDatabaseOptions = {})
   return { db, report };
 }
 
-/** Connection settings: WAL for crash safety with concurrent readers, foreign keys for cascading deletes. */
+/**
+ * Connection settings: WAL for crash safety with concurrent readers, foreign keys for cascading
+ * deletes, and a busy timeout so two processes on one data directory (serve and a CLI) wait for each
+ * other's short write transactions instead of failing with "database is locked".
+ */
 function configure(db: DatabaseSync): void {
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
 }
 
 /** Applies every migration above the database's version up to `target`, each in its own transaction. Returns the new version. */
