@@ -130,6 +130,15 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     await page.getByTestId('experiment-budget').fill('1');
     await page.getByTestId('space-add-key').selectOption('neat.populationSize');
     await page.getByTestId('space-add').click();
+    // A range is for random search only: the form says so inline, and counts random draws instead.
+    await page.getByTestId('space-kind-neat.populationSize').selectOption('range');
+    expect(await page.getByTestId('space-row-error').textContent()).toContain('random search');
+    expect(await page.getByTestId('experiment-start').isDisabled()).toBe(true);
+    await page.getByTestId('experiment-search').selectOption('random');
+    expect(await page.getByTestId('space-row-error').count()).toBe(0);
+    expect(await page.getByTestId('experiment-trial-count').textContent()).toContain('10 trials');
+    await page.getByTestId('experiment-search').selectOption('grid');
+    await page.getByTestId('space-kind-neat.populationSize').selectOption('list');
     await page.getByTestId('space-values-neat.populationSize').fill('10, 12');
     expect(await page.getByTestId('experiment-trial-count').textContent()).toContain('2 trials');
     await page.getByTestId('experiment-start').click();
