@@ -44,7 +44,7 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     await page.getByTestId('experiment-start').click();
 
     await expect.poll(() => page.getByTestId('experiment-page').isVisible(), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => page.getByTestId('experiment-status').textContent(), { timeout: 60_000 }).toBe('completed');
+    await expect.poll(() => page.getByTestId('experiment-status').textContent(), { timeout: 90_000 }).toBe('completed');
     // The report follows the events, throttled: wait until it shows every trial finished.
     const trialRows = page.getByTestId('trial-table').locator('tbody tr');
     await expect.poll(() => trialRows.locator('.status.completed').count(), { timeout: 15_000 }).toBe(4);
@@ -143,7 +143,7 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     expect(await page.getByTestId('experiment-trial-count').textContent()).toContain('2 trials');
     await page.getByTestId('experiment-start').click();
 
-    await expect.poll(() => page.getByTestId('experiment-status').textContent(), { timeout: 60_000 }).toBe('completed');
+    await expect.poll(() => page.getByTestId('experiment-status').textContent(), { timeout: 90_000 }).toBe('completed');
     const lines = page.getByTestId('parallel-line');
     await expect.poll(() => lines.count(), { timeout: 15_000 }).toBe(2);
     expect(await page.getByTestId('parallel-coordinates').getAttribute('data-lines')).toBe('2');
