@@ -1,0 +1,124 @@
+// Test helpers for the distributed executor: a real redis-server each test starts and stops itself
+// (on a free loopback port, no persistence), and `traindeck` CLI processes (workers, coordinators)
+// whose output is captured and which are killed when a test ends.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on loopback (closed again, for a server to take right after). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A process started by a test: output captured, exit awaited, killed (with its group) at cleanup. */
+export class TestProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  private text = '';
+  private stdoutText = '';
+
+  constructor(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+    // Its own process group, so a kill reaches its trainer processes too when a test says so.
+    this.child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...env } });
+    this.child.stdout?.on('data', (chunk) => {
+      this.text += chunk;
+      this.stdoutText += chunk;
+    });
+    this.child.stderr?.on('data', (chunk) => (this.text += chunk));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  output(): string {
+    return this.text;
+  }
+
+  /** Standard output alone (e.g. the JSON a command prints). */
+  stdout(): string {
+    return this.stdoutText;
+  }
+
+  /** Resolves with the first match of `pattern` in the output (checked as it arrives). */
+  waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    return until(`${pattern} in the output of ${this.child.spawnfile}:\n${this.text}`, () => this.text.match(pattern) ?? undefined, timeoutMs);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+  }
+
+  /** Ends the process and everything in its group (trainers it started), and waits for it. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      try {
+        process.kill(-this.child.pid!, 'SIGKILL');
+      } catch {
+        this.child.kill('SIGKILL');
+      }
+    }
+    await this.exited;
+  }
+}
+
+export async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A redis-server on a free loopback port; `password` turns on requirepass. */
+export class TestRedis {
+  readonly port: number;
+  readonly password: string | undefined;
+  private readonly process: TestProcess;
+
+  private constructor(port: number, password: string | undefined) {
+    this.port = port;
+    this.password = password;
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
+    this.process = new TestProcess('redis-server', args);
+  }
+
+  static async start(options: { password?: string } = {}): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), options.password);
+    await redis.process.waitFor(/Ready to accept connections/, 10_000);
+    return redis;
+  }
+
+  /** The URL with the password when there is one. */
+  get url(): string {
+    return this.password ? `redis://:${this.password}@127.0.0.1:${this.port}` : `redis://127.0.0.1:${this.port}`;
+  }
+
+  get address(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+}
+
+/** `node bin/traindeck.js ARGS` as a test process. */
+export function traindeck(args: string[], env: NodeJS.ProcessEnv = {}): TestProcess {
+  return new TestProcess(process.execPath, ['bin/traindeck.js', ...args], env);
+}
+
+/** A temporary directory removed by the returned cleanup. */
+export function temporaryDirectory(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Worker settings that make a dead worker's trial run again within seconds (the default is 30 s). */
+export const fastStallEnvironment = { TRAINDECK_WORKER_LOCK_MS: '3000' };
