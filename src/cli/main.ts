@@ -1,4 +1,4 @@
-// The `traindeck` command: train, serve, compare, data, runs, experiment, bench. Usage mistakes print a clear
+// The `traindeck` command: train, serve, compare, data, runs, experiment, worker, bench. Usage mistakes print a clear
 // message and exit 2; failures exit 1.
 import { UsageError } from './arguments.ts';
 import { trainCommand, trainUsage } from './commands/train.ts';
@@ -8,6 +8,7 @@ import { compareCommand, compareUsage } from './commands/compare.ts';
 import { benchCommand, benchUsage } from './commands/bench.ts';
 import { runsCommand, runsUsage } from './commands/runs.ts';
 import { experimentCommand, experimentUsage } from './commands/experiment.ts';
+import { workerCommand, workerUsage } from './commands/worker.ts';
 
 const usage = `TrainDeck: a training lab for crypto-trading agents.
 
@@ -20,6 +21,7 @@ Commands:
   data              import, list, inspect and delete datasets
   runs              list, inspect, export and delete past runs
   experiment        seeds and sweeps with statistics, here or on workers (run, resume, list, show, export, rm)
+  worker            run experiment trials from a Redis queue on this machine
   bench [suite...]  benchmark suites (env, rl, neat, backends, learning) as JSON
 
 Run "traindeck <command> --help" for a command's options.`;
@@ -30,6 +32,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<number>; usage
   data: { run: dataCommand, usage: dataUsage },
   runs: { run: runsCommand, usage: runsUsage },
   experiment: { run: experimentCommand, usage: experimentUsage },
+  worker: { run: workerCommand, usage: workerUsage },
   compare: { run: compareCommand, usage: compareUsage },
   bench: { run: benchCommand, usage: benchUsage },
 };

@@ -88,7 +88,8 @@ export async function experimentCommand(args: string[]): Promise<number> {
 }
 
 async function execute(action: 'run' | 'resume', operand: string, dataDir: string, values: { redis?: string; json: boolean }): Promise<number> {
-  const host = createHeadlessHost(dataDir);
+  // On resume, --redis supplies the password the stored queue address leaves out.
+  const host = createHeadlessHost(dataDir, values.redis ? { redis: values.redis } : {});
   const bar = new ProgressBar();
   let record: ExperimentRecord;
   try {
