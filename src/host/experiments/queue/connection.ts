@@ -85,13 +85,15 @@ function parsedConnection(url: string): { host: string; port: number; username?:
 
 /** A connection for plain commands (dataset bytes, counters, flags), checked to answer PING. */
 export async function connectRedis(target: RedisTarget): Promise<Redis> {
-  const redis = new Redis({ ...parsedConnection(target.url), lazyConnect: true, connectTimeout: probeTimeoutMs, maxRetriesPerRequest: 1 });
-  redis.on('error', () => {}); // reported through the probe below and the commands that fail
+  // No ready check: it would hide Redis's NOAUTH behind "Connection is closed"; PING says it plainly.
+  const redis = new Redis({ ...parsedConnection(target.url), lazyConnect: true, enableReadyCheck: false, connectTimeout: probeTimeoutMs, maxRetriesPerRequest: 1 });
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => (lastError = error)); // reported through the probe below and the commands that fail
   try {
     await withTimeout(redis.connect().then(() => redis.ping()), probeTimeoutMs + 1_000);
   } catch (error) {
     redis.disconnect();
-    throw connectionError(target, error);
+    throw connectionError(target, /Connection is closed/.test(String(error)) && lastError ? lastError : error);
   }
   return redis;
 }

@@ -53,16 +53,19 @@ export class TestProcess {
     this.child.kill(signal);
   }
 
-  /** Ends the process and everything in its group (trainers it started), and waits for it. */
+  /** Ends the process: SIGTERM (a worker then stops its trainers), SIGKILL to its group after 5 s. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => {
       try {
         process.kill(-this.child.pid!, 'SIGKILL');
       } catch {
         this.child.kill('SIGKILL');
       }
-    }
+    }, 5_000);
     await this.exited;
+    clearTimeout(timer);
   }
 }
 
@@ -117,7 +120,8 @@ export function traindeck(args: string[], env: NodeJS.ProcessEnv = {}): TestProc
 /** A temporary directory removed by the returned cleanup. */
 export function temporaryDirectory(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  // Retries: a killed worker's trainer may still be writing its last checkpoint for a moment.
+  return { path, remove: () => rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 }) };
 }
 
 /** Worker settings that make a dead worker's trial run again within seconds (the default is 30 s). */
