@@ -33,6 +33,7 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     await page.getByTestId('new-run-trainer').selectOption('baseline');
     await page.getByTestId('new-run-mode').selectOption('compare');
     await page.getByTestId('new-run-budget').fill('4');
+    await page.getByTestId('new-run-seeds').fill('1'); // one seed: a single pair, not an experiment
     await page.getByTestId('new-run-start').click();
 
     await expect.poll(() => page.getByTestId('compare-table').isVisible(), { timeout: 30_000 }).toBe(true);

@@ -50,11 +50,11 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     await expect.poll(() => trialRows.locator('.status.completed').count(), { timeout: 15_000 }).toBe(4);
     expect(await page.getByTestId('trials-by-worker').textContent()).toContain('local');
 
-    // One mean line and band per mode; the baseline records throughput over time (not test Sharpe).
+    // One mean line and band per mode, for throughput and for the reported policy's test Sharpe.
     const throughput = page.getByTestId('experiment-throughput-bands');
     await expect.poll(() => throughput.getAttribute('data-groups')).toBe('2');
     expect(Number(await throughput.getAttribute('data-points'))).toBeGreaterThan(1);
-    expect(await page.getByTestId('experiment-sharpe-bands-empty').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('experiment-sharpe-bands').getAttribute('data-groups')).toBe('2');
 
     const summaries = page.getByTestId('group-summary');
     expect(await summaries.count()).toBe(2);

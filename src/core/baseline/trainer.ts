@@ -81,6 +81,8 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
   const evaluate = (now: number) => {
     latestEvaluation = evaluationReport('test', episodes, now, market.barIntervalMs, evaluationCurves);
     reporter.evaluation(latestEvaluation);
+    // Learning over time, as every trainer records it: the reported (random) policy's test Sharpe.
+    reporter.metrics([{ name: 'testSharpe', value: latestEvaluation.stats[0].sharpe, elapsedMs: now, step: episodes }]);
   };
 
   while (!context.stopRequested() && budgetFraction() < 1) {

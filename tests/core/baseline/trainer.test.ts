@@ -53,6 +53,10 @@ describe('baseline trainer', () => {
     expect(last.curves[0].equity[0]).toBe(10_000);
     expect(outcome.summary.finalEquity).toBe(last.stats[0].finalEquity);
     expect(last.stats[1].trades).toBe(1); // buy-and-hold buys once and holds
+    // Learning over time: the reported policy's test Sharpe at every evaluation.
+    const sharpeSamples = samples.filter((sample) => sample.name === 'testSharpe');
+    expect(sharpeSamples.length).toBe(evaluations.length);
+    expect(sharpeSamples.at(-1)).toMatchObject({ value: last.stats[0].sharpe, step: 120 });
     // The uniform result: the random policy it hands over, beside both baselines on the same span.
     const [random, hold] = last.stats;
     expect(outcome.summary.result).toEqual({
