@@ -34,6 +34,7 @@ export function menuTemplate(platform: string, actions: MenuActions, recentRuns:
       { type: 'separator' },
       { label: 'Compare', accelerator: 'CmdOrCtrl+Shift+C', click: () => actions.send('compare') },
       { label: 'History', accelerator: 'CmdOrCtrl+Y', click: () => actions.send('history') },
+      { label: 'Experiments', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.send('experiments') },
       { label: 'Dashboard', accelerator: 'CmdOrCtrl+D', click: () => actions.send('dashboard') },
       { type: 'separator' },
       reveal,

@@ -8,7 +8,7 @@ import { systemSampleSchema } from '../system.ts';
 import { datasetInfoSchema, datasetNameSchema, datasetSummarySchema } from '../datasets.ts';
 import { experimentRecordSchema, experimentReportSchema, experimentSpecSchema } from '../experiment.ts';
 
-export const menuCommands = ['new-run', 'stop', 'compare', 'history', 'dashboard'] as const;
+export const menuCommands = ['new-run', 'stop', 'compare', 'history', 'experiments', 'dashboard'] as const;
 export type MenuCommand = (typeof menuCommands)[number];
 
 /**
