@@ -15,9 +15,10 @@ const suites: Record<string, Suite> = {
   neat: async () => (await import('./bench/neat.ts')).runNeatBench(),
   backends: async () => (await import('./bench/backends.ts')).runBackendsBench(),
   learning: async (options) => (await import('./bench/learning.ts')).runLearningBench(options),
+  queue: async () => (await import('./bench/queue.ts')).runQueueBench(),
 };
 
-/** Suites run when none is named: the learning suite takes many minutes, so it runs only when asked. */
+/** Suites run when none is named: the learning suite takes many minutes and the queue suite needs redis-server, so they run only when asked. */
 const defaultSuites = ['env', 'rl', 'neat', 'backends'];
 
 export const benchOptionsUsage = `Options of the learning suite:

@@ -22,7 +22,7 @@ Commands:
   runs              list, inspect, export and delete past runs
   experiment        seeds and sweeps with statistics, here or on workers (run, resume, list, show, export, rm)
   worker            run experiment trials from a Redis queue on this machine
-  bench [suite...]  benchmark suites (env, rl, neat, backends, learning) as JSON
+  bench [suite...]  benchmark suites (env, rl, neat, backends, learning, queue) as JSON
 
 Run "traindeck <command> --help" for a command's options.`;
 
