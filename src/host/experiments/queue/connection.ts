@@ -2,6 +2,7 @@
 // with an optional password), the address shown and stored (never the password), connection
 // options for BullMQ and ioredis, and a probe that fails within seconds with a sentence a user can
 // act on (unreachable, wrong or missing password) instead of retrying forever.
+import { isIP } from 'node:net';
 import { Redis } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 
@@ -70,7 +71,7 @@ export function connectionOptions(target: RedisTarget): ConnectionOptions {
 }
 
 /** The URL as connection fields (host, port, user, password, database; TLS for rediss://). */
-function parsedConnection(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: { servername: string } } {
+function parsedConnection(url: string): { host: string; port: number; username?: string; password?: string; db?: number; tls?: { servername?: string } } {
   const parsed = new URL(url);
   return {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
@@ -79,7 +80,8 @@ function parsedConnection(url: string): { host: string; port: number; username?:
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
     ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
     // TLS verifies the server against the system's CAs (add a private CA with NODE_EXTRA_CA_CERTS).
-    ...(parsed.protocol === 'rediss:' ? { tls: { servername: parsed.hostname } } : {}),
+    // SNI takes host names only (an IP there is deprecated); the certificate is checked against the IP either way.
+    ...(parsed.protocol === 'rediss:' ? { tls: isIP(parsed.hostname.replace(/^\[|\]$/g, '')) === 0 ? { servername: parsed.hostname } : {} } : {}),
   };
 }
 
@@ -123,6 +125,7 @@ export function connectionError(target: RedisTarget, error: unknown): Error {
   if (/WRONGPASS|invalid password|invalid username-password/i.test(raw)) return new Error(`Redis at ${target.address} refused the password (wrong password or user)`);
   if (/NOAUTH/i.test(raw)) return new Error(`Redis at ${target.address} needs a password: use redis://:PASSWORD@${target.address.replace(/^rediss?:\/\//, '')}`);
   if (/ECONNREFUSED/.test(raw)) return new Error(`cannot reach Redis at ${target.address}: connection refused (is redis-server running and listening there?)`);
+  if (/ECONNRESET/.test(raw)) return new Error(`Redis at ${target.address} reset the connection (a TLS port needs rediss://; a plain one redis://)`);
   if (/ENOTFOUND|EAI_AGAIN/.test(raw)) return new Error(`cannot reach Redis at ${target.address}: the host name does not resolve`);
   if (/ETIMEDOUT|no answer within|timed out/i.test(raw)) return new Error(`cannot reach Redis at ${target.address}: no answer within ${probeTimeoutMs / 1000} s (firewall, wrong host or port, or TLS to a plain port?)`);
   if (/certificate|self.signed|SSL|TLS|EPROTO/i.test(raw)) return new Error(`TLS to Redis at ${target.address} failed: ${said} (for a private CA set NODE_EXTRA_CA_CERTS=ca.pem)`);
