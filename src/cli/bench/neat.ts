@@ -19,7 +19,7 @@ import { InnovationTracker } from '../../core/neat/innovation.ts';
 import { mutateAddNode } from '../../core/neat/mutation.ts';
 import { createNetwork } from '../../core/neat/network.ts';
 import { nsga2Rank } from '../../core/neat/nsga2.ts';
-import { flagNames, originalFlags, optimizedFlags, resolveRunOptions, type OptimizationFlags } from '../../core/neat/options.ts';
+import { flagNames, neatStdWorkloadOptions, originalFlags, optimizedFlags, resolveRunOptions, type OptimizationFlags } from '../../core/neat/options.ts';
 import { NeatRun, type GenerationReport } from '../../core/neat/run.ts';
 import { createBackend, evaluatorSetup, runNeatTrainer } from '../../core/neat/trainer.ts';
 import { solveXor } from '../../core/neat/xor.ts';
@@ -208,7 +208,8 @@ export async function runNeatBench(): Promise<Record<string, unknown>> {
   const market = embeddedMarket();
   const capacityBefore = await parallelCapacity();
   const network = networkFigures(market);
-  const stdOptions = {};
+  // NEAT-std keeps its definition when defaults change (the learning defaults moved the drawdown penalty).
+  const stdOptions = structuredClone(neatStdWorkloadOptions) as unknown as Record<string, unknown>;
   const optimizedTwo = await runGenerations(market, stdOptions, optimizedFlags, 2, 3, 20);
   const optimizedOne = await runGenerations(market, stdOptions, optimizedFlags, 1, 3, 20);
   const inProcess = await runGenerations(market, stdOptions, { ...optimizedFlags, threadPool: false }, 1, 3, 20);
