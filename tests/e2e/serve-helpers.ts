@@ -18,8 +18,9 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(dataDir = mkdtempSync(join(tmpdir(), 'traindeck-e2e-'))): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/traindeck.js', 'serve', '--port', '0', '--data-dir', dataDir], {
+/** Starts `traindeck serve` on a free port; `extraArgs` go to serve (e.g. `--max-runs 2`). */
+export async function startServe(dataDir = mkdtempSync(join(tmpdir(), 'traindeck-e2e-')), extraArgs: string[] = []): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['bin/traindeck.js', 'serve', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, TRAINDECK_WORKER_STDERR: 'inherit' },
   });

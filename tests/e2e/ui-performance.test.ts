@@ -21,7 +21,7 @@ describe.skipIf(chromiumMissing)(`window responsiveness with two streaming runs$
   let devtools: CDPSession;
 
   beforeAll(async () => {
-    serve = await startServe();
+    serve = await startServe(undefined, ['--max-runs', '2']); // two streaming runs at once, past the one-per-two-cores default
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 1000 } });
     devtools = await page.context().newCDPSession(page);
