@@ -23,7 +23,14 @@ export function createHeadlessHost(dataDir: string, options: { monitor?: boolean
   const datasets = datasetStoreFor(dataDir);
   const experiments = createExperimentManager({ store, runManager, datasets, trainers: trainerNames });
   // The queue's code (bullmq, ioredis) loads only when an experiment asks for a queue.
-  const distributedExecutor = async (redis: string) => (await import('../host/experiments/queue/executor-factory.ts')).createQueueExecutor({ requested: redis, known: options.redis ?? (process.env.TRAINDECK_REDIS_URL || undefined), store, datasets });
+  const distributedExecutor = async (redis: string) => (await import('../host/experiments/queue/executor-factory.ts')).createQueueExecutor({
+      requested: redis,
+      known: options.redis ?? (process.env.TRAINDECK_REDIS_URL || undefined),
+      store,
+      datasets,
+      // Remote trials' runs reach the window live, like local ones.
+      onRunRecorded: (runId, update) => runManager.relayRecordedRun(runId, update),
+    });
   const service = createTrainDeckService({ dataDir, runManager, datasets, host: 'serve', appVersion, trainers: trainerNames, experiments, distributedExecutor });
   const monitor = options.monitor ? new SystemMonitor() : undefined;
   if (monitor) {

@@ -309,6 +309,18 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     }
   }
 
+  /**
+   * Tells the window about a run this host records but does not run (an experiment trial on a
+   * remote worker): its record as stored now, and any new samples and evaluations.
+   */
+  relayRecordedRun(runId: string, update: { samples?: MetricSample[]; evaluations?: EvaluationReport[] }): void {
+    const record = this.store.getRun(runId);
+    if (!record) return;
+    this.emit('runUpdated', record);
+    if (update.samples && update.samples.length > 0) this.emit('runMetrics', { runId, samples: update.samples });
+    for (const report of update.evaluations ?? []) this.emit('runEvaluation', { runId, report });
+  }
+
   /** Process ids of live trainer workers, for the system monitor. */
   livePids(): Map<string, number> {
     const pids = new Map<string, number>();

@@ -177,6 +177,17 @@ describe('RunManager', () => {
     expect(manager.list()).toHaveLength(0);
   });
 
+  it('relays a run recorded from elsewhere (a remote trial) to the window as events', () => {
+    const { manager, store } = createManager();
+    store.createRun({ id: 'remote-1', config: { ...config, dataset: 'default', options: {} }, status: 'running', createdAt: 1, progress: 0.3 });
+    const seen: string[] = [];
+    manager.on('runUpdated', (record) => seen.push(`updated ${record.id} ${record.status}`));
+    manager.on('runMetrics', ({ runId, samples }) => seen.push(`metrics ${runId} ${samples.length}`));
+    manager.relayRecordedRun('remote-1', { samples: [{ name: 'episodes', value: 5, elapsedMs: 10, step: 5 }] });
+    manager.relayRecordedRun('no-such-run', {});
+    expect(seen).toEqual(['updated remote-1 running', 'metrics remote-1 1']);
+  });
+
   it('batches metrics into periodic events and keeps them for get()', async () => {
     const { manager, processes } = createManager();
     const batches: number[] = [];

@@ -5,12 +5,12 @@ import { ApiError } from '../../../shared/ipc/envelope.ts';
 import type { DatasetStore } from '../../datasets/store.ts';
 import type { RunStore } from '../../store/run-store.ts';
 import { resolveRedisUrl } from './connection.ts';
-import { QueueTrialExecutor } from './queue-executor.ts';
+import { QueueTrialExecutor, type QueueExecutorOptions } from './queue-executor.ts';
 
-export async function createQueueExecutor(options: { requested: string; known: string | undefined; store: RunStore; datasets: DatasetStore }): Promise<QueueTrialExecutor> {
+export async function createQueueExecutor(options: { requested: string; known: string | undefined; store: RunStore; datasets: DatasetStore; onRunRecorded?: QueueExecutorOptions['onRunRecorded'] }): Promise<QueueTrialExecutor> {
   try {
     const target = resolveRedisUrl(options.requested, options.known);
-    return await QueueTrialExecutor.connect({ target, store: options.store, datasets: options.datasets });
+    return await QueueTrialExecutor.connect({ target, store: options.store, datasets: options.datasets, ...(options.onRunRecorded ? { onRunRecorded: options.onRunRecorded } : {}) });
   } catch (error) {
     throw new ApiError('bad-request', (error as Error).message);
   }

@@ -15,6 +15,7 @@ import type { DatasetStore } from '../../datasets/store.ts';
 import type { TrialExecutor, TrialProgress } from '../experiment-manager.ts';
 import { connectionOptions, connectRedis, probeRedis, queueKeys, trialQueueName, type RedisTarget } from './connection.ts';
 import { publishDataset } from './dataset-transfer.ts';
+import type { EvaluationReport, MetricSample } from '../../../shared/metrics.ts';
 import { trialProgressSchema, trialResultSchema, type DatasetRef, type RunState, type TrialJob } from './queue-messages.ts';
 
 export interface QueueExecutorOptions {
@@ -28,6 +29,8 @@ export interface QueueExecutorOptions {
   /** How long a stop waits for running trials to stop on their workers. */
   stopTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Tells the window about a trial run recorded here from a worker's reports (RunManager.relayRecordedRun). */
+  onRunRecorded?: (runId: string, update: { samples?: MetricSample[]; evaluations?: EvaluationReport[] }) => void;
 }
 
 export class QueueTrialExecutor implements TrialExecutor {
@@ -220,6 +223,7 @@ class ExperimentSession {
     if (message.run) this.store.updateRun(state.runId, runPatch(message.run));
     if (message.samples.length > 0) this.store.appendMetrics(state.runId, message.samples);
     for (const report of message.evaluations) this.store.appendEvaluation(state.runId, report);
+    this.options.onRunRecorded?.(state.runId, { samples: message.samples, evaluations: message.evaluations });
   }
 
   /** A new start of the trial: the run begins again, clean, and the trial counts the attempt. */
@@ -257,6 +261,7 @@ class ExperimentSession {
           for (const report of result.evaluations) this.store.appendEvaluation(state.runId, report);
         });
       }
+      this.options.onRunRecorded?.(state.runId, {});
       this.progress.finished(this.requireTrial(state.trialId), { status: result.status, runId: state.runId, worker: result.worker, ...(result.error ? { error: result.error } : {}) });
     }
     // A stopped trial keeps its start count for the next attempt; a recorded one needs it no more.
