@@ -7,7 +7,7 @@
 // Imports are all or nothing: a rejected or failed import leaves nothing behind. Series and feature
 // arrays are loaded once per process and shared (features in SharedArrayBuffer).
 
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFeatureConfig, type FeatureConfig } from '../../core/features/config.ts';
@@ -23,6 +23,7 @@ import { computeSeriesStats, type GapReport, type SeriesStats } from '../../core
 import { featureCacheFileName, readFeatureCache, removeFeatureCaches, writeFeatureCache } from './feature-cache.ts';
 import { DatasetError, datasetNameFromFile, DEFAULT_DATASET_NAME, normaliseDatasetName } from './names.ts';
 import { dataLayout } from '../data-layout.ts';
+import { readCsvFile } from './csv-file.ts';
 
 export { DatasetError, DEFAULT_DATASET_NAME, type DatasetErrorCode } from './names.ts';
 
@@ -180,20 +181,9 @@ export class DatasetStore {
   async importCsv(file: string, options: { name?: string } = {}): Promise<ImportResult> {
     const name = normaliseDatasetName(options.name ?? datasetNameFromFile(file));
     await this.assertFree(name);
-    const limit = this.csvOptions.maxBytes ?? 512 * 1024 * 1024;
-    const fileProblem = (kind: CsvError['kind'], message: string): ImportResult => ({ ok: false, errors: [{ line: 0, kind, message }], errorCount: 1, truncated: false });
-    let bytes: Uint8Array;
-    try {
-      const info = await stat(file);
-      // A device such as /dev/zero reports size 0 and never ends: read regular files only.
-      if (!info.isFile()) return fileProblem('not-a-file', `${file} is not a regular file`);
-      if (info.size > limit) return fileProblem('too-large', `the file is ${info.size} bytes; the import limit is ${limit}`);
-      const read = await readFileCapped(file, limit);
-      if (read === undefined) return fileProblem('too-large', `the file grew past the import limit of ${limit} bytes while it was read`);
-      bytes = read;
-    } catch (error) {
-      throw new DatasetError(isMissing(error) ? 'not-found' : 'io', `cannot read ${file}: ${(error as Error).message}`, { cause: error });
-    }
+    const read = await readCsvFile(file, this.csvOptions.maxBytes ?? 512 * 1024 * 1024);
+    if (!read.ok) return read;
+    const bytes = read.bytes;
     return this.importCsvBytes(bytes, name, file);
   }
 
@@ -404,25 +394,5 @@ export class DatasetStore {
     const summaries = await this.list();
     for (const summary of summaries) if ((await this.info(summary.name)).checksum === checksum) return true;
     return false;
-  }
-}
-
-/** The whole file, or undefined if it holds more than `limit` bytes (it may grow while read). */
-async function readFileCapped(file: string, limit: number): Promise<Uint8Array | undefined> {
-  const handle = await open(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(8 << 20, limit + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > limit) return undefined;
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
-    return new Uint8Array(Buffer.concat(chunks, total));
-  } finally {
-    await handle.close();
   }
 }
