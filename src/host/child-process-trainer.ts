@@ -1,8 +1,10 @@
 // TrainerProcess over child_process.fork: how serve mode and the CLI run trainer workers. The
 // worker entry is TypeScript run directly by Node (type stripping), so no build step is needed.
-// Workers get their own process group: a terminal's Ctrl-C reaches only the host, which stops
-// them gracefully (checkpoint first). If the host exits without stopping them, they are killed;
-// if it is killed outright, each worker sees its IPC channel close and stops itself.
+// A terminal's Ctrl-C reaches the host and its workers alike; both ways lead to the same graceful
+// stop (the worker checkpoints first). Workers stay in the host's session on purpose: a session of
+// their own (detached) would also give each its own Linux scheduler autogroup, taking CPU from the
+// window beside them (the UI soak test's frame time tripled). If the host exits without stopping
+// them, they are killed; if it is killed outright, each worker sees its IPC channel close and stops.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HostToWorkerMessage } from './protocol.ts';
@@ -29,7 +31,6 @@ export function createChildProcessTrainerFactory(entryPath = workerEntryPath): T
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       execArgv: ['--disable-warning=ExperimentalWarning'],
-      detached: true,
     });
     liveChildren.add(child);
     const stderr = new OutputTail();
