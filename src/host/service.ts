@@ -68,8 +68,8 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
     startExperiment: async ({ spec, redis }) => {
       if (redis === undefined) return experiments.start(spec);
       if (!options.distributedExecutor) throw new ApiError('bad-request', 'This host cannot run experiments on a queue');
-      await experiments.validate(spec);
-      return experiments.start(spec, await options.distributedExecutor(redis));
+      const connect = options.distributedExecutor;
+      return experiments.start(spec, () => connect(redis));
     },
     listExperiments: async () => experiments.list(),
     getExperiment: async ({ experimentId }) => experiments.report(experimentId),

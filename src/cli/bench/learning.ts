@@ -3,7 +3,6 @@
 // host and worker processes as the app, one run after another so no two share the machine. Per seed
 // it reports the result the run hands the user (RunSummary.result); per trainer the median and
 // spread over seeds, and whether the policy beats buy-and-hold, random and cash on >= 2 of 3 seeds.
-import { rmSync } from 'node:fs';
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import type { PolicyResult, RunConfig, RunRecord } from '../../shared/run.ts';
@@ -77,10 +76,7 @@ export async function runLearningBench(options: LearningBenchOptions): Promise<R
           const finished = await host.runManager.whenFinished(started.id);
           rows.push(seedRow(seed, finished));
           options.onProgress?.(`learning: ${dataset} ${learner} seed ${seed}: ${describeRow(rows[rows.length - 1])}`);
-          if (!options.keepRuns) {
-            host.runManager.delete(finished.id);
-            rmSync(host.store.checkpointDirectory(finished.id), { recursive: true, force: true });
-          }
+          if (!options.keepRuns) host.runManager.delete(finished.id); // with its checkpoints
         }
         byLearner[learner] = summarise(learner, rows);
       }

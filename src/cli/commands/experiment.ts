@@ -2,7 +2,7 @@
 // and `resume` execute trials (on this machine, or through a Redis queue with --redis) with progress
 // on a TTY and one JSON report with --json; the others read the run store directly, like `runs`, so
 // they never disturb a serve process that owns live runs.
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { RunStore } from '../../host/store/run-store.ts';
 import { buildExperimentReport } from '../../host/experiments/report.ts';
@@ -75,9 +75,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
       if (record.status === 'running') throw new ApiError('conflict', `Experiment ${record.id} is running; stop it (Ctrl-C where it runs) before deleting it`);
       const runIds = store.transaction(() => store.experiments.delete(record.id));
       for (const runId of runIds) {
-        if (!store.getRun(runId)) continue;
-        store.deleteRun(runId);
-        rmSync(store.checkpointDirectory(runId), { recursive: true, force: true });
+        if (store.getRun(runId)) store.deleteRun(runId); // with its checkpoints
       }
       process.stdout.write(`Deleted experiment ${record.id} and its ${runIds.length} runs\n`);
     }

@@ -86,13 +86,17 @@ export class ExperimentManager extends TypedEmitter<ExperimentEvents> {
     return { spec, configs };
   }
 
-  /** Creates the experiment and starts running it with `executor` (this machine by default). */
-  async start(input: ExperimentSpecInput, executor: TrialExecutor = this.local): Promise<ExperimentRecord> {
+  /**
+   * Creates the experiment and starts running it with `executor` (this machine by default). A
+   * factory is called only once the spec is valid, so a bad spec never opens a queue connection.
+   */
+  async start(input: ExperimentSpecInput, executor: TrialExecutor | (() => Promise<TrialExecutor>) = this.local): Promise<ExperimentRecord> {
     const { spec } = await this.validate(input);
+    const chosen = typeof executor === 'function' ? await executor() : executor;
     const id = `exp-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
     const plans = planTrials(spec);
-    this.store.transaction(() => this.store.experiments.create(id, spec, executor.name, plans));
-    this.execute(id, executor);
+    this.store.transaction(() => this.store.experiments.create(id, spec, chosen.name, plans));
+    this.execute(id, chosen);
     return this.record(id);
   }
 
@@ -176,9 +180,11 @@ export class ExperimentManager extends TypedEmitter<ExperimentEvents> {
   }
 
   private progressFor(id: string): TrialProgress {
-    const spec = () => this.record(id).spec;
+    const spec = this.record(id).spec; // immutable once stored
     return {
-      config: (trial) => trialRunConfig(spec(), trial, trial.mode && spec().mode === 'both' ? `${id}-p${trial.index - (trial.mode === 'optimized' ? 1 : 0)}` : undefined),
+      // In mode both, trials come in (original, optimized) pairs; the pair's compare group is named
+      // after its original's index, so the compare view pairs the two runs.
+      config: (trial) => trialRunConfig(spec, trial, spec.mode === 'both' ? `${id}-p${trial.index - (trial.mode === 'optimized' ? 1 : 0)}` : undefined),
       started: (trial, runId, worker) => {
         this.store.experiments.updateTrial(trial.id, { status: 'running', runId, worker, attempts: trial.attempts + 1, startedAt: Date.now(), endedAt: null, error: null });
         this.emit('experimentUpdated', this.record(id));

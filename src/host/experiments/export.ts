@@ -1,11 +1,14 @@
 // An experiment as CSV: one row per trial with its point, seed, mode, status, worker and the
 // figures of the result its run handed over, for spreadsheets and notebooks.
 import type { ExperimentReport } from '../../shared/experiment.ts';
+import { policyResultSchema, type PolicyResult } from '../../shared/run.ts';
+
+/** Every figure of a run's result, in its declared order (all but the policy's description). */
+const resultFigures = Object.keys(policyResultSchema.shape).filter((key): key is Exclude<keyof PolicyResult, 'policy'> => key !== 'policy');
 
 export function exportExperimentAsCsv(report: ExperimentReport): string {
   const keys = [...new Set(report.trials.flatMap((trial) => Object.keys(trial.params)))].sort();
-  const figures = ['testSharpe', 'testReturnPct', 'testMaxDrawdownPct', 'testTrades', 'buyAndHoldTestSharpe', 'randomTestSharpe', 'finalPolicyTestSharpe'] as const;
-  const header = ['trial', 'seed', 'mode', ...keys, 'status', 'attempts', 'worker', 'runId', 'seconds', 'episodes', 'episodesPerMin', ...figures, 'policy'];
+  const header = ['trial', 'seed', 'mode', ...keys, 'status', 'attempts', 'worker', 'runId', 'seconds', 'episodes', 'episodesPerMin', ...resultFigures, 'policy'];
   const rows = report.trials.map((trial) => {
     const result = trial.summary?.result;
     return [
@@ -20,7 +23,7 @@ export function exportExperimentAsCsv(report: ExperimentReport): string {
       trial.summary?.seconds ?? '',
       trial.summary?.episodes ?? '',
       trial.summary?.episodesPerMin ?? '',
-      ...figures.map((figure) => result?.[figure] ?? ''),
+      ...resultFigures.map((figure) => result?.[figure] ?? ''),
       result?.policy ?? '',
     ];
   });

@@ -1,7 +1,7 @@
 // An experiment's report: its trials with their runs' results, groups of seeds (one per point of
 // the space and mode) summarised figure by figure, learning curves as mean lines with 95% bands,
 // and paired comparisons (optimized vs original at each point; each point vs the best one).
-import type { ExperimentComparison, ExperimentFigure, ExperimentGroup, ExperimentRecord, ExperimentReport, SettingValue, TrialRecord, Band } from '../../shared/experiment.ts';
+import { experimentFigures, type ExperimentComparison, type ExperimentFigure, type ExperimentGroup, type ExperimentRecord, type ExperimentReport, type SettingValue, type TrialRecord, type Band } from '../../shared/experiment.ts';
 import type { RunSummary, TrainingMode } from '../../shared/run.ts';
 import { bootstrapInterval, describeSample, mean, pairedDifference, pairedRatio, probabilityOfImprovement } from '../../core/metrics/statistics.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -22,7 +22,7 @@ export function buildExperimentReport(record: ExperimentRecord, trials: TrialRec
   const groups = groupTrials(results).map(({ mode, params, members }) => {
     const done = members.filter((member) => member.trial.status === 'completed' && member.summary);
     const figures: ExperimentGroup['figures'] = {};
-    for (const figure of ['testSharpe', 'testReturnPct', 'testMaxDrawdownPct', 'testTrades', 'throughput', 'finalPolicyTestSharpe'] as const) {
+    for (const figure of experimentFigures) {
       const values = done.flatMap((member) => finite(figureOf(member.summary!, figure, record.spec.trainer)));
       if (values.length > 0) figures[figure] = describeSample(values);
     }
