@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../../../until.ts';
+
+export { until };
 
 /** A free TCP port on loopback (closed again, for a server to take right after). */
 async function freePort(): Promise<number> {
@@ -69,15 +72,6 @@ export class TestProcess {
   }
 }
 
-export async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A redis-server on a free loopback port; `password` turns on requirepass. */
 export class TestRedis {
