@@ -1,8 +1,11 @@
 // Test helpers: populations evolved under random fitness, which give varied genomes (hidden
-// nodes, disabled connections, mixed activations and aggregations) for property tests.
+// nodes, disabled connections, mixed activations and aggregations) for property tests, and genes
+// and genomes written out by hand for the golden-value tests.
 import { Random } from '../../../src/core/random.ts';
 import { resolveNeatConfig, type NeatConfig, type NeatConfigInput } from '../../../src/core/neat/config.ts';
-import type { Genome } from '../../../src/core/neat/genome.ts';
+import { activationIndex, aggregationIndex, type ActivationName, type AggregationName } from '../../../src/core/neat/activations.ts';
+import type { ConnectionGene, NodeGene } from '../../../src/core/neat/genes.ts';
+import { Genome } from '../../../src/core/neat/genome.ts';
 import { Population } from '../../../src/core/neat/population.ts';
 
 export function varietyConfig(overrides: NeatConfigInput = {}): NeatConfig {
@@ -32,4 +35,23 @@ export function evolvedGenomes(seed: number, config: NeatConfig, generations = 8
     population.evolve();
   }
   return collected;
+}
+
+/** A node gene written out by hand: sigmoid and sum unless named. */
+export function nodeGene(key: number, bias: number, response = 1, activation: ActivationName = 'sigmoid', aggregation: AggregationName = 'sum'): NodeGene {
+  return { key, bias, response, activation: activationIndex(activation), aggregation: aggregationIndex(aggregation) };
+}
+
+/** A connection gene written out by hand (the input and output do not enter distance or crossover). */
+export function connectionGene(innovation: number, weight: number, enabled = true): ConnectionGene {
+  return { innovation, input: -1, output: 0, weight, enabled };
+}
+
+/** A genome from hand-written genes, with a fitness. */
+export function handGenome(key: number, nodes: NodeGene[], connections: ConnectionGene[], fitness = Number.NaN): Genome {
+  const genome = new Genome(key);
+  genome.nodes = nodes;
+  genome.connections = connections;
+  genome.fitness = fitness;
+  return genome;
 }
