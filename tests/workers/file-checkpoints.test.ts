@@ -14,11 +14,7 @@ import { runBaselineTrainer } from '../../src/core/baseline/trainer.ts';
 import { rlTrainer } from '../../src/core/rl/trainer.ts';
 import { runNeatTrainer } from '../../src/core/neat/trainer.ts';
 import { decodeCheckpoint as decodeRl, encodeCheckpoint as encodeRl } from '../../src/core/rl/checkpoint.ts';
-import { generateRegimeMarket } from '../../src/core/market/generator.ts';
-import { createMarketData } from '../../src/core/features/market-data.ts';
-import { DEFAULT_FEATURE_CONFIG } from '../../src/core/features/config.ts';
-import { syntheticMarket as rlMarket } from '../core/rl/market-fixture.ts';
-import { syntheticMarket as neatMarket } from '../core/neat/fixtures.ts';
+import { generatedMarket, regimeMarket, trendMarket } from '../fixtures/market.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'traindeck-checkpoints-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -75,7 +71,7 @@ describe('fileCheckpointStore', () => {
 });
 
 describe('baseline checkpoints', () => {
-  const market = createMarketData({ datasetName: 'test', datasetChecksum: 'test', series: generateRegimeMarket({ bars: 6_000, seed: 5 }).series, config: DEFAULT_FEATURE_CONFIG });
+  const market = generatedMarket(6_000, 5);
   const config = (episodes: number): RunConfigInput => ({ trainer: 'baseline', mode: 'original', seed: 9, budget: { episodes } });
   const first = () => train(runBaselineTrainer, config(20), { market });
 
@@ -105,7 +101,7 @@ describe('baseline checkpoints', () => {
 });
 
 describe('RL checkpoints', () => {
-  const market = rlMarket(9, 1200);
+  const market = trendMarket(1200, 9);
   const config = (episodes: number): RunConfigInput => ({ trainer: 'rl', mode: 'original', seed: 3, budget: { episodes }, options: { horizon: 30, evaluationEvery: 0, evaluationSegments: 2 } });
   const resume = (directory: string) => train(rlTrainer, config(6), { market }, { directory, resume: true });
   let saved: { directory: string; path: string; bytes: Uint8Array } | undefined;
@@ -165,7 +161,7 @@ describe('RL checkpoints', () => {
 });
 
 describe('NEAT checkpoints', () => {
-  const market = neatMarket(900, 3);
+  const market = regimeMarket(900, 3);
   const config = (generations: number): RunConfigInput => ({
     trainer: 'neat', mode: 'original', seed: 99, budget: { generations },
     options: { envsPerGenome: 2, stepsPerEpisode: 30, evaluationInterval: 0, checkpointInterval: 0, neat: { populationSize: 8 } },

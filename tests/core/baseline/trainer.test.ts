@@ -1,17 +1,16 @@
 // The baseline trainer on a small generated market: it plays episodes to its budget, reports
 // throughput and a test-split evaluation, and resumes exactly from its checkpoint.
 import { describe, expect, it } from 'vitest';
-import { generateRegimeMarket } from '../../../src/core/market/generator.ts';
-import { createMarketData, type MarketData } from '../../../src/core/features/market-data.ts';
-import { DEFAULT_FEATURE_CONFIG } from '../../../src/core/features/config.ts';
+import type { MarketData } from '../../../src/core/features/market-data.ts';
 import { runBaselineTrainer } from '../../../src/core/baseline/trainer.ts';
 import type { TrainerRunContext } from '../../../src/core/trainer.ts';
 import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics.ts';
 import { runConfigSchema } from '../../../src/shared/run.ts';
+import { generatedMarket } from '../../fixtures/market.ts';
 
 let cachedMarket: MarketData | undefined;
 function smallMarket(): MarketData {
-  cachedMarket ??= createMarketData({ datasetName: 'test', datasetChecksum: 'test', series: generateRegimeMarket({ bars: 6_000, seed: 5 }).series, config: DEFAULT_FEATURE_CONFIG });
+  cachedMarket ??= generatedMarket(6_000, 5);
   return cachedMarket;
 }
 

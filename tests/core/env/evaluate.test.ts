@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, createEnvParams } from '../../../src/core/env/params.ts';
 import { buyAndHoldCurve, evaluatePolicy, randomCurve, runWindow, runWindowBatch } from '../../../src/core/env/evaluate.ts';
-import { fixtureMarket } from './market-fixture.ts';
+import { randomWalkMarket } from '../../fixtures/market.ts';
 
-const market = fixtureMarket(300, 6);
+const market = randomWalkMarket(300, 6);
 
 describe('evaluation', () => {
   it('buy-and-hold pays the fee once and tracks the price', () => {

@@ -7,9 +7,9 @@ import { Random } from '../../../src/core/random.ts';
 import { createEnvParams, OBSERVATION_SIZE, type Action, type EnvParams } from '../../../src/core/env/params.ts';
 import { ScalarTradingEnv } from '../../../src/core/env/scalar.ts';
 import { VectorTradingEnv } from '../../../src/core/env/vector.ts';
-import { fixtureMarket } from './market-fixture.ts';
+import { randomWalkMarket } from '../../fixtures/market.ts';
 
-const market = fixtureMarket(700, 3);
+const market = randomWalkMarket(700, 3);
 
 function randomParams(random: Random): EnvParams {
   return createEnvParams({

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
 import { ACTIONS, CASH_INDEX, createEnvParams, OBSERVATION_SIZE, POSITION_INDEX } from '../../../src/core/env/params.ts';
 import { ScalarTradingEnv, initialState, transition } from '../../../src/core/env/scalar.ts';
-import { fixtureMarket } from './market-fixture.ts';
+import { randomWalkMarket } from '../../fixtures/market.ts';
 
 const prices = [100, 110, 99, 120, 120, 130, 125, 125, 125, 125];
-const market = fixtureMarket(10, 2, prices);
+const market = randomWalkMarket(10, 2, prices);
 const whole = { start: 0, end: 10 };
 const { BUY, SELL, HOLD } = ACTIONS;
 
@@ -95,7 +95,7 @@ describe('ScalarTradingEnv semantics', () => {
   });
 
   it('samples episode starts inside the range with room for the episode', () => {
-    const big = fixtureMarket(400, 4);
+    const big = randomWalkMarket(400, 4);
     const range = { start: 100, end: 300 };
     const env = new ScalarTradingEnv(big, range, new Random(9), createEnvParams({ episodeLength: 50 }));
     const starts = new Set<number>();

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
 import { createEnvParams, OBSERVATION_SIZE } from '../../../src/core/env/params.ts';
 import { VectorTradingEnv } from '../../../src/core/env/vector.ts';
-import { fixtureMarket } from './market-fixture.ts';
+import { randomWalkMarket } from '../../fixtures/market.ts';
 
-const market = fixtureMarket(300, 5);
+const market = randomWalkMarket(300, 5);
 const range = { start: 0, end: 300 };
 
 describe('VectorTradingEnv', () => {

@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { MetricSample } from '../../../src/shared/metrics.ts';
 import { runConfigSchema } from '../../../src/shared/run.ts';
 import { runNeatTrainer } from '../../../src/core/neat/trainer.ts';
-import { syntheticMarket } from './fixtures.ts';
+import { regimeMarket } from '../../fixtures/market.ts';
 
 describe('NEAT learning', () => {
   it('improves the test Sharpe over the generation-0 champion within 60 generations', async () => {
     // Its test split falls (buy-and-hold Sharpe about -15), so only timing the wave beats it.
-    const market = syntheticMarket(2400, 4);
+    const market = regimeMarket(2400, 4);
     const samples: MetricSample[] = [];
     let clock = 0;
     const outcome = await runNeatTrainer({

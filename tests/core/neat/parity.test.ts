@@ -3,9 +3,9 @@ import { InProcessBackend } from '../../../src/core/neat/in-process.ts';
 import { originalFlags, resolveRunOptions, type OptimizationFlags } from '../../../src/core/neat/options.ts';
 import { NeatRun } from '../../../src/core/neat/run.ts';
 import { evaluatorSetup } from '../../../src/core/neat/trainer.ts';
-import { syntheticMarket } from './fixtures.ts';
+import { regimeMarket } from '../../fixtures/market.ts';
 
-const market = syntheticMarket(900, 5);
+const market = regimeMarket(900, 5);
 const shape = { macroSize: 60, microSize: 60 };
 
 /** Per generation: every genome's key, fitness, objectives and genes, for both populations. */

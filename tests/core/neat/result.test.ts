@@ -9,9 +9,9 @@ import { runNeatTrainer, type NeatResources } from '../../../src/core/neat/train
 import { randomCurve } from '../../../src/core/env/evaluate.ts';
 import { envParamsOf, resolveRunOptions } from '../../../src/core/neat/options.ts';
 import { Random } from '../../../src/core/random.ts';
-import { syntheticMarket } from './fixtures.ts';
+import { regimeMarket } from '../../fixtures/market.ts';
 
-const market = syntheticMarket(900, 3);
+const market = regimeMarket(900, 3);
 const options = { envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
 
 function record(config: RunConfigInput, resume?: Uint8Array) {

@@ -5,9 +5,9 @@ import type { TrainerRunContext } from '../../../src/core/trainer.ts';
 import { decodeCheckpoint } from '../../../src/core/neat/checkpoint.ts';
 import { runNeatTrainer, type NeatResources } from '../../../src/core/neat/trainer.ts';
 import { exportChampionFromCheckpoint } from '../../../src/core/neat/champion.ts';
-import { syntheticMarket } from './fixtures.ts';
+import { regimeMarket } from '../../fixtures/market.ts';
 
-const market = syntheticMarket(900, 3);
+const market = regimeMarket(900, 3);
 const options = { envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
 
 interface Recorded {

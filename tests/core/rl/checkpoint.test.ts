@@ -9,7 +9,7 @@ import { defaultRlConfig, type RlConfig } from '../../../src/core/rl/config.ts';
 import { RlTraining, layoutFor } from '../../../src/core/rl/training.ts';
 import { DEFAULT_ENV_PARAMS } from '../../../src/core/env/params.ts';
 import type { MarketData } from '../../../src/core/features/market-data.ts';
-import { syntheticMarket } from './market-fixture.ts';
+import { trendMarket } from '../../fixtures/market.ts';
 
 function training(config: RlConfig, market: MarketData): RlTraining {
   const backend = new JsBackend(layoutFor(config));
@@ -19,7 +19,7 @@ function training(config: RlConfig, market: MarketData): RlTraining {
 describe('RL checkpoints', () => {
   for (const algorithm of ['reinforce', 'ppo'] as const) {
     it(`resume is exact (${algorithm}, mid-accumulation)`, async () => {
-      const market = syntheticMarket(5);
+      const market = trendMarket(900, 5);
       const config: RlConfig = { ...defaultRlConfig('optimized'), algorithm, envs: 3, horizon: 30, accumulation: 2, backendChoice: false, fp16: false, epochs: 2, minibatches: 3 };
       const uninterrupted = training(config, market);
       for (let i = 0; i < 3; i++) await uninterrupted.iterate();
@@ -40,7 +40,7 @@ describe('RL checkpoints', () => {
   }
 
   it('keeps the best policy on validation, apart from the live one, and carries it through a checkpoint', async () => {
-    const market = syntheticMarket(7);
+    const market = trendMarket(900, 7);
     const config: RlConfig = { ...defaultRlConfig('optimized'), envs: 2, horizon: 20, accumulation: 1, backendChoice: false, fp16: false };
     const run = training(config, market);
     await run.iterate();
@@ -76,14 +76,14 @@ describe('RL checkpoints', () => {
   });
 
   it('refuses a checkpoint of another algorithm', async () => {
-    const market = syntheticMarket(6);
+    const market = trendMarket(900, 6);
     const base: RlConfig = { ...defaultRlConfig('original'), horizon: 20 };
     const bytes = training(base, market).saveCheckpoint(0);
     expect(() => training({ ...base, algorithm: 'ppo' }, market).restore(bytes)).toThrow(/algorithm reinforce/);
   });
 
   it('fails a run whose weights turn non-finite at the next update, and never saves them', async () => {
-    const market = syntheticMarket(8);
+    const market = trendMarket(900, 8);
     const run = training({ ...defaultRlConfig('original'), horizon: 20 }, market);
     await run.iterate();
     run.state.parameters.fill(Number.NaN);
@@ -92,7 +92,7 @@ describe('RL checkpoints', () => {
   });
 
   it('refuses non-finite Adam moments and negative variances on restore, naming the array', async () => {
-    const market = syntheticMarket(6);
+    const market = trendMarket(900, 6);
     const config: RlConfig = { ...defaultRlConfig('original'), horizon: 20 };
     const { header, arrays } = decodeCheckpoint(training(config, market).saveCheckpoint(0));
     const restoreWith = (name: string, value: number) => {
@@ -112,7 +112,7 @@ describe('RL checkpoints', () => {
     const longer = new Uint8Array(bytes.length + 8);
     longer.set(bytes);
     expect(() => decodeCheckpoint(longer)).toThrow('RL checkpoint has 8 unexpected bytes after its last array');
-    const market = syntheticMarket(6);
+    const market = trendMarket(900, 6);
     expect(() => training(defaultRlConfig('original'), market).restore(bytes)).toThrow('RL checkpoint header field seed is missing, expected a whole number from 0 to 2^32-1');
   });
 });

@@ -9,9 +9,9 @@ import { defaultRlConfig, type RlConfig } from '../../../src/core/rl/config.ts';
 import { evaluateSplits } from '../../../src/core/rl/evaluation.ts';
 import { layoutFor, RlTraining } from '../../../src/core/rl/training.ts';
 import { Random } from '../../../src/core/random.ts';
-import { signalMarket } from './market-fixture.ts';
+import { signalMarket } from '../../fixtures/market.ts';
 
-const market = signalMarket(21, 1500);
+const market = signalMarket(1500, 21);
 // low costs, so what there is to learn is the signal rather than only "trade less"
 const params = createEnvParams({ takerFee: 0.0002, tradePenalty: 0 });
 

@@ -7,7 +7,7 @@ import { defaultRlConfig, type RlConfig } from '../../../src/core/rl/config.ts';
 import { RlTraining, layoutFor } from '../../../src/core/rl/training.ts';
 import { DEFAULT_ENV_PARAMS } from '../../../src/core/env/params.ts';
 import type { MarketData } from '../../../src/core/features/market-data.ts';
-import { syntheticMarket } from './market-fixture.ts';
+import { trendMarket } from '../../fixtures/market.ts';
 
 const HORIZON = 40;
 
@@ -28,7 +28,7 @@ describe('original vs optimized parity (N = 1, accumulation 1, js backend)', () 
   for (const algorithm of ['reinforce', 'ppo'] as const) {
     for (const seed of [1, 2, 3]) {
       it(`${algorithm}, seed ${seed}: same actions, rewards and weights after 5 updates`, async () => {
-        const market = syntheticMarket(100 + seed);
+        const market = trendMarket(900, 100 + seed);
         const { original, optimized } = configs(algorithm);
         expect(optimized.vectorizedEnvs && optimized.batchedActing && optimized.vectorizedReturns).toBe(true);
         const a = makeTraining(original, seed, market);

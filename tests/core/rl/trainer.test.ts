@@ -5,7 +5,7 @@ import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics
 import type { RunConfig } from '../../../src/shared/run.ts';
 import type { TrainerRunContext } from '../../../src/core/trainer.ts';
 import { rlTrainer, type RlResources } from '../../../src/core/rl/trainer.ts';
-import { syntheticMarket } from './market-fixture.ts';
+import { trendMarket } from '../../fixtures/market.ts';
 
 function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: number; checkpoint?: Uint8Array } = {}) {
   const metrics: MetricSample[] = [];
@@ -26,7 +26,7 @@ function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: n
     yieldToHost: async () => { yields++; },
     now: () => performance.now(),
     checkpoints: { save: async (bytes) => { saved.push(bytes); }, load: async () => options.checkpoint },
-    resources: { market: syntheticMarket(9, 1200) },
+    resources: { market: trendMarket(1200, 9) },
   };
   return { context, metrics, evaluations, messages, saved, devices };
 }

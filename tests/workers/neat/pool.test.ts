@@ -6,9 +6,9 @@ import { optimizedFlags, resolveRunOptions, type OptimizationFlags } from '../..
 import { NeatRun } from '../../../src/core/neat/run.ts';
 import { evaluatorSetup } from '../../../src/core/neat/trainer.ts';
 import { NeatThreadPool } from '../../../src/workers/neat/pool.ts';
-import { syntheticMarket } from '../../core/neat/fixtures.ts';
+import { regimeMarket } from '../../fixtures/market.ts';
 
-const market = syntheticMarket(900, 8, true);
+const market = regimeMarket(900, 8);
 const shape = { macroSize: 60, microSize: 60 };
 const pools: NeatThreadPool[] = [];
 afterAll(async () => {

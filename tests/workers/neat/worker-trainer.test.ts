@@ -3,9 +3,9 @@ import { runConfigSchema } from '../../../src/shared/run.ts';
 import { decodeCheckpoint } from '../../../src/core/neat/checkpoint.ts';
 import { neatWorkerTrainer } from '../../../src/workers/neat/worker-trainer.ts';
 import { runNeatComparison } from '../../../src/cli/bench/neat.ts';
-import { syntheticMarket } from '../../core/neat/fixtures.ts';
+import { regimeMarket } from '../../fixtures/market.ts';
 
-const market = syntheticMarket(900, 4, true);
+const market = regimeMarket(900, 4);
 const small = { envsPerGenome: 3, stepsPerEpisode: 40, neat: { populationSize: 10 } };
 
 describe('NEAT in a trainer worker', () => {
