@@ -1,6 +1,6 @@
 // The RunManager owns every run's lifecycle, independent of the transport: it starts a trainer
-// process per run, speaks the worker protocol with it, records what the run reports in the run
-// store, batches metrics for the window (at most ~10 events per second per run), and stops runs
+// process per run, speaks the worker protocol with it, hands what the run reports to the
+// RunReporter (run-reporter.ts: the store, and batched events for the window), and stops runs
 // gracefully.
 //
 // Status machine:  (queued ->) starting -> running -> (stopping ->) completed | stopped | failed
@@ -14,18 +14,15 @@ import type { EvaluationReport, MetricSample } from '../shared/metrics.ts';
 import type { RequestParams, RunDetail } from '../shared/ipc/contract.ts';
 import { ApiError, describeIssues } from '../shared/ipc/envelope.ts';
 import { workerToHostSchema, protocolVersion, type WorkerToHostMessage } from './protocol.ts';
-import type { TrainerExit, TrainerProcess, TrainerProcessFactory } from './trainer-process.ts';
+import type { TrainerExit, TrainerProcessFactory } from './trainer-process.ts';
 import type { RunStore } from './store/run-store.ts';
 import type { SystemSample } from '../shared/system.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 import { trainerOptionIssues } from './trainer-options.ts';
 import { RunQueue } from './run-queue.ts';
+import { createLiveRun, RunReporter, type LiveRun, type RunManagerEvents } from './run-reporter.ts';
 
-export interface RunManagerEvents {
-  runUpdated: RunRecord;
-  runMetrics: { runId: string; samples: MetricSample[] };
-  runEvaluation: { runId: string; report: EvaluationReport };
-}
+export type { RunManagerEvents } from './run-reporter.ts';
 
 export interface RunManagerOptions {
   /** Root of everything runs write. */
@@ -50,23 +47,6 @@ export function defaultMaxConcurrentRuns(cores = availableParallelism()): number
   return Math.max(1, Math.floor(cores / 2));
 }
 
-interface LiveRun {
-  record: RunRecord;
-  process: TrainerProcess | undefined;
-  /** Start the worker from the run's last checkpoint. */
-  resume: boolean;
-  /** Training progress counter of the latest metric sample, for samples the host adds. */
-  lastStep: number;
-  pendingSamples: MetricSample[];
-  recordChanged: boolean;
-  stopTimer: NodeJS.Timeout | undefined;
-  readyTimer: NodeJS.Timeout | undefined;
-  killedAfterTimeout: boolean;
-  trainerError: string | undefined;
-  finished: Promise<RunRecord>;
-  resolveFinished: (record: RunRecord) => void;
-}
-
 export class RunManager extends TypedEmitter<RunManagerEvents> {
   /** Runs with a worker process (or about to have one). Finished runs live only in the store. */
   private readonly runs = new Map<string, LiveRun>();
@@ -74,7 +54,8 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
   private readonly waiting = new RunQueue();
   private readonly options: Required<Omit<RunManagerOptions, 'defaultDatasetFile'>> & Pick<RunManagerOptions, 'defaultDatasetFile'>;
   private readonly store: RunStore;
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Records and emits what the live runs report. */
+  private readonly reporter: RunReporter;
   /** Runs found live in the store at startup: the previous process died under them. */
   readonly interruptedAtStartup: RunRecord[];
 
@@ -85,6 +66,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
       throw new RangeError(`maxConcurrentRuns must be a whole number of at least 1, got ${this.options.maxConcurrentRuns}`);
     }
     this.store = options.store;
+    this.reporter = new RunReporter({ store: this.store, emit: (event, payload) => this.emit(event, payload), flushIntervalMs: this.options.flushIntervalMs, runs: this.runs });
     this.interruptedAtStartup = this.store.markLiveRunsInterrupted();
   }
 
@@ -180,22 +162,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   private launch(record: RunRecord, resume: boolean): RunRecord {
     const id = record.id;
-    let resolveFinished: (record: RunRecord) => void = () => {};
-    const finished = new Promise<RunRecord>((resolve) => (resolveFinished = resolve));
-    const run: LiveRun = {
-      record,
-      process: undefined,
-      resume,
-      lastStep: 0,
-      pendingSamples: [],
-      recordChanged: false,
-      stopTimer: undefined,
-      readyTimer: undefined,
-      killedAfterTimeout: false,
-      trainerError: undefined,
-      finished,
-      resolveFinished,
-    };
+    const run = createLiveRun(record, resume);
     this.runs.set(id, run);
     try {
       const trainer = this.options.startTrainer(id);
@@ -209,7 +176,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     } catch (error) {
       this.finish(run, 'failed', `Could not start the trainer process: ${error instanceof Error ? error.message : String(error)}`);
     }
-    this.ensureFlushTimer();
+    this.reporter.startFlushing();
     this.emit('runUpdated', run.record);
     return run.record;
   }
@@ -227,7 +194,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     const run = live;
     if (finishedStatuses.includes(run.record.status)) return run.record;
     if (run.record.status !== 'stopping') {
-      this.update(run, { status: 'stopping' });
+      this.reporter.update(run, { status: 'stopping' });
       if (run.record.startedAt === undefined) {
         run.process?.kill(); // not started yet: nothing to checkpoint
       } else {
@@ -293,20 +260,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
    * utilisation and memory), so comparisons and history keep them after the window closes.
    */
   recordSystemSample(sample: SystemSample): void {
-    const gpu = sample.gpus[0];
-    for (const run of this.runs.values()) {
-      if (run.record.status !== 'running' || run.record.startedAt === undefined) continue;
-      const elapsedMs = Math.max(0, sample.timestamp - run.record.startedAt);
-      const step = run.lastStep;
-      const add = (name: string, value: number | null | undefined) => {
-        if (value != null && Number.isFinite(value)) run.pendingSamples.push({ name, value, elapsedMs, step });
-      };
-      const trainer = sample.trainers.find((entry) => entry.runId === run.record.id);
-      add('processCpuPercent', trainer?.cpuPercent);
-      add('processRssMegabytes', trainer?.rssBytes == null ? null : trainer.rssBytes / 2 ** 20);
-      add('gpuPercent', gpu?.utilizationPercent);
-      add('gpuMemoryMegabytes', gpu?.memoryUsedBytes == null ? null : gpu.memoryUsedBytes / 2 ** 20);
-    }
+    this.reporter.addSystemSample(sample);
   }
 
   /**
@@ -314,11 +268,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
    * remote worker): its record as stored now, and any new samples and evaluations.
    */
   relayRecordedRun(runId: string, update: { samples?: MetricSample[]; evaluations?: EvaluationReport[] }): void {
-    const record = this.store.getRun(runId);
-    if (!record) return;
-    this.emit('runUpdated', record);
-    if (update.samples && update.samples.length > 0) this.emit('runMetrics', { runId, samples: update.samples });
-    for (const report of update.evaluations ?? []) this.emit('runEvaluation', { runId, report });
+    this.reporter.relayRecordedRun(runId, update);
   }
 
   /** Process ids of live trainer workers, for the system monitor. */
@@ -335,9 +285,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     // Waiting runs first, so none of them takes a slot that a stopping run frees.
     for (const runId of this.waiting.ids()) await this.stop(runId);
     await Promise.all([...this.runs.keys()].map((runId) => this.stop(runId)));
-    this.flush();
-    if (this.flushTimer) clearInterval(this.flushTimer);
-    this.flushTimer = undefined;
+    this.reporter.close();
   }
 
   private requireStoredRun(runId: string): RunRecord {
@@ -375,10 +323,10 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
           resume: run.resume,
           ...(this.options.defaultDatasetFile ? { defaultDatasetFile: this.options.defaultDatasetFile } : {}),
         });
-        this.update(run, { status: 'running', startedAt: run.record.startedAt ?? Date.now(), progressMessage: undefined });
+        this.reporter.update(run, { status: 'running', startedAt: run.record.startedAt ?? Date.now(), progressMessage: undefined });
         return;
       case 'progress':
-        this.update(run, { progress: message.fraction, progressMessage: message.message }, false);
+        this.reporter.update(run, { progress: message.fraction, progressMessage: message.message }, false);
         return;
       case 'metrics':
         run.pendingSamples.push(...message.samples);
@@ -389,7 +337,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
         this.emit('runEvaluation', { runId: run.record.id, report: message.report });
         return;
       case 'device':
-        this.update(run, { backend: message.backend, device: message.device });
+        this.reporter.update(run, { backend: message.backend, device: message.device });
         return;
       case 'protocol-error':
       case 'error':
@@ -417,70 +365,11 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
   private finish(run: LiveRun, status: RunStatus, error: string | undefined, patch: Partial<RunRecord> = {}): void {
     clearTimeout(run.stopTimer);
     clearTimeout(run.readyTimer);
-    this.flushRun(run);
-    this.update(run, { ...patch, status, endedAt: Date.now(), ...(error ? { error } : {}) });
+    this.reporter.flushRun(run);
+    this.reporter.update(run, { ...patch, status, endedAt: Date.now(), ...(error ? { error } : {}) });
     if (error) this.store.appendError(run.record.id, error);
     this.runs.delete(run.record.id);
     run.resolveFinished(run.record);
     this.startWaitingRuns();
-  }
-
-  /** Applies a change to a live run; persisted and emitted now, or with the next flush. */
-  private update(run: LiveRun, patch: Partial<RunRecord>, emitNow = true): void {
-    run.record = { ...run.record, ...patch };
-    if (emitNow) {
-      run.recordChanged = false;
-      this.persist(run);
-      this.emit('runUpdated', run.record);
-    } else {
-      run.recordChanged = true;
-    }
-  }
-
-  private persist(run: LiveRun): void {
-    const { status, startedAt, endedAt, error, summary, backend, device, progress, progressMessage } = run.record;
-    this.store.updateRun(run.record.id, {
-      status,
-      startedAt: startedAt ?? null,
-      endedAt: endedAt ?? null,
-      error: error ?? null,
-      summary: summary ?? null,
-      backend: backend ?? null,
-      device: device ?? null,
-      progress,
-      progressMessage: progressMessage ?? null,
-    });
-  }
-
-  private ensureFlushTimer(): void {
-    if (this.flushTimer) return;
-    this.flushTimer = setInterval(() => this.flush(), this.options.flushIntervalMs);
-    this.flushTimer.unref();
-  }
-
-  private flush(): void {
-    let anyLive = false;
-    for (const run of this.runs.values()) {
-      this.flushRun(run);
-      if (!finishedStatuses.includes(run.record.status)) anyLive = true;
-    }
-    if (!anyLive && this.flushTimer) {
-      clearInterval(this.flushTimer);
-      this.flushTimer = undefined;
-    }
-  }
-
-  private flushRun(run: LiveRun): void {
-    if (run.pendingSamples.length > 0) {
-      const samples = run.pendingSamples;
-      run.pendingSamples = [];
-      this.store.appendMetrics(run.record.id, samples);
-      this.emit('runMetrics', { runId: run.record.id, samples });
-    }
-    if (run.recordChanged) {
-      run.recordChanged = false;
-      this.persist(run);
-      this.emit('runUpdated', run.record);
-    }
   }
 }
