@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { loadMarket } from '../src/workers/trainers/market.ts';
 import { autoBackendCacheFile as autoBackendCache } from '../src/host/compute-choice.ts';
-import { parseRlConfig } from '../src/core/rl/config.ts';
+import { resolveRlSettings } from '../src/core/rl/config.ts';
 import { selectBackends } from '../src/core/rl/backends.ts';
 import { RlTraining } from '../src/core/rl/training.ts';
 import { linearLayers } from '../src/core/rl/network.ts';
@@ -35,7 +35,7 @@ for (const pair of values.set!) {
   options[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
 }
 const market = await loadMarket({ dataDir: values['data-dir']!, dataset: values.dataset! });
-const config = parseRlConfig('optimized', options);
+const config = resolveRlSettings('optimized', options);
 const backends = await selectBackends(config, (await import('../src/core/rl/training.ts')).layoutFor(config), autoBackendCache(values['data-dir']!), () => performance.now());
 const training = new RlTraining(config, Number(values.seed), { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning);
 

@@ -2,24 +2,22 @@
 // path, all with the same seed, dataset and budget, run one after another. What each flag buys is
 // measured, not estimated. Flags are the trainers' own (see docs/neat.md and docs/rl.md).
 import { randomUUID } from 'node:crypto';
-import type { RunConfigInput, TrainerName } from '../shared/run.ts';
+import { trainerNames, type RunConfigInput, type TrainerName } from '../shared/run.ts';
 import { ApiError } from '../shared/ipc/envelope.ts';
-import { flagNames as neatFlagNames } from '../core/neat/options.ts';
-import { flagNames as rlFlagNames } from '../core/rl/config.ts';
+import { flagNamesOf } from '../shared/settings/resolve.ts';
+import { trainerOptionsSchemas, trainerSettings } from '../shared/settings/trainers.ts';
 
-/** Optimization flags per trainer, in the order the waterfall shows them. */
-export const ablationFlags: Partial<Record<TrainerName, readonly string[]>> = {
-  neat: neatFlagNames,
-  rl: rlFlagNames,
-};
+/** Optimization flags per trainer that has any, as its settings declare them, in the order the waterfall shows them. */
+export const ablationFlags: Partial<Record<TrainerName, readonly string[]>> = Object.fromEntries(
+  trainerNames.map((trainer) => [trainer, flagNamesOf(trainerSettings[trainer])] as const).filter(([, flags]) => flags.length > 0),
+);
 
-/** Where a trainer reads its flags: NEAT under `options.flags`, RL as top-level options. */
+/** The options with `flag` switched on; every trainer reads its flags under `options.flags` (older top-level RL flags are moved there). */
 function withFlag(trainer: TrainerName, options: Record<string, unknown>, flag: string | undefined): Record<string, unknown> {
-  if (trainer === 'neat') {
-    const flags = { ...((options.flags as Record<string, boolean> | undefined) ?? {}), ...(flag ? { [flag]: true } : {}) };
-    return { ...options, flags };
-  }
-  return flag ? { ...options, [flag]: true } : { ...options };
+  const parsed = trainerOptionsSchemas[trainer].safeParse(options);
+  const normalized: Record<string, unknown> = parsed.success ? parsed.data : { ...options };
+  if (!flag) return normalized;
+  return { ...normalized, flags: { ...((normalized.flags as Record<string, boolean> | undefined) ?? {}), [flag]: true } };
 }
 
 export function ablationConfigs(input: Omit<RunConfigInput, 'mode' | 'compareGroup'>): { group: string; configs: RunConfigInput[] } {

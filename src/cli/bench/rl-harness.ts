@@ -7,7 +7,9 @@ import { DEFAULT_FEATURE_CONFIG } from '../../core/features/config.ts';
 import { createMarketData, type MarketData } from '../../core/features/market-data.ts';
 import { generateRegimeMarket } from '../../core/market/generator.ts';
 import { disposeBackends, selectBackends } from '../../core/rl/backends.ts';
-import { defaultRlConfig, type RlConfig } from '../../core/rl/config.ts';
+import { defaultRlSettings, resolveRlSettings, rlStdWorkloadOptions } from '../../core/rl/config.ts';
+import { mergeSettings } from '../../shared/settings/resolve.ts';
+import type { RlOptions } from '../../shared/settings/rl.ts';
 import { evaluateSplits, SELECTION_POLICY, type SplitEvaluation } from '../../core/rl/evaluation.ts';
 import { layoutFor, maskGeneratorFor, RlTraining } from '../../core/rl/training.ts';
 import type { NetworkState } from '../../core/rl/network.ts';
@@ -33,8 +35,8 @@ export function fileAutoCache(): AutoCache {
 export interface ThroughputOptions {
   mode: TrainingMode;
   seed: number;
-  /** Overrides of the mode's default settings (flags, envs, backend, ...). */
-  overrides?: Partial<RlConfig>;
+  /** Overrides of the RL-std workload and the mode's defaults (flags, envs, backend, ...). */
+  overrides?: RlOptions;
   warmupSeconds: number;
   seconds: number;
   cache?: AutoCache;
@@ -81,8 +83,8 @@ function slope(points: [number, number][]): number {
 /** Trains one configuration for warm-up + measured seconds; figures cover the measured part only. */
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {
   // throughput runs do not evaluate; quality runs evaluate as often as a real run
-  const defaults = defaultRlConfig(options.mode);
-  const config: RlConfig = { ...defaults, evaluationEvery: options.evaluate ? defaults.evaluationEvery : 0, ...options.overrides };
+  const evaluationEvery = options.evaluate ? defaultRlSettings(options.mode).evaluationEvery : 0;
+  const config = resolveRlSettings(options.mode, mergeSettings<RlOptions>({ ...rlStdWorkloadOptions, evaluationEvery }, options.overrides ?? {}));
   const data = defaultMarket();
   const layout = layoutFor(config);
   const backends = await selectBackends(config, layout, options.cache, () => performance.now());

@@ -4,7 +4,7 @@
 // random). Each throughput figure is the median of TRAINDECK_BENCH_REPEATS (3) interleaved runs of
 // TRAINDECK_BENCH_SECONDS (10) s; TRAINDECK_BENCH_MEMORY_MINUTES (10) and
 // TRAINDECK_BENCH_QUALITY_MINUTES (5) set the long runs (figures are labelled with their length).
-import { flagNames, type OptimizationFlags, type RlConfig } from '../../core/rl/config.ts';
+import { rlFlagNames, type RlOptions, type RlSettings } from '../../shared/settings/rl.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { fileAutoCache, measureThroughput, type ThroughputResult } from './rl-harness.ts';
 import type { AutoCache } from '../../core/compute/auto.ts';
@@ -60,7 +60,7 @@ export interface CompareOptions {
   seed: number;
   /** Also measure each optimization flag alone (added to original) and left out (removed from optimized). */
   ablate: boolean;
-  algorithm?: RlConfig['algorithm'];
+  algorithm?: RlSettings['algorithm'];
   cache?: AutoCache;
 }
 
@@ -70,14 +70,14 @@ export async function compareRl(options: CompareOptions): Promise<Record<string,
   const warmupSeconds = Math.min(5, options.seconds / 5);
   const algorithm = options.algorithm ?? 'reinforce';
   const repeats = options.repeats ?? 3;
-  const configurations: { label: string; mode: TrainingMode; overrides: Partial<RlConfig> }[] = [
+  const configurations: { label: string; mode: TrainingMode; overrides: RlOptions }[] = [
     { label: 'original', mode: 'original', overrides: {} },
     { label: 'optimized', mode: 'optimized', overrides: {} },
   ];
   if (options.ablate) {
-    for (const flag of flagNames) {
-      configurations.push({ label: `${flag} alone`, mode: 'original', overrides: { [flag]: true } as Partial<OptimizationFlags> });
-      configurations.push({ label: `${flag} left out`, mode: 'optimized', overrides: { [flag]: false } as Partial<OptimizationFlags> });
+    for (const flag of rlFlagNames) {
+      configurations.push({ label: `${flag} alone`, mode: 'original', overrides: { flags: { [flag]: true } } });
+      configurations.push({ label: `${flag} left out`, mode: 'optimized', overrides: { flags: { [flag]: false } } });
     }
   }
   const results = await medianRuns(configurations, repeats, (configuration) => {
@@ -95,7 +95,7 @@ export async function compareRl(options: CompareOptions): Promise<Record<string,
     speedup: Number((optimized.episodesPerMin / original.episodesPerMin).toFixed(2)),
   };
   if (options.ablate) {
-    result.ablation = flagNames.map((flag, index) => {
+    result.ablation = rlFlagNames.map((flag, index) => {
       const alone = results[2 + 2 * index];
       const without = results[3 + 2 * index];
       return {
@@ -111,7 +111,7 @@ export async function compareRl(options: CompareOptions): Promise<Record<string,
 
 interface BenchConfiguration {
   mode: TrainingMode;
-  overrides: Partial<RlConfig>;
+  overrides: RlOptions;
 }
 
 const configurations: BenchConfiguration[] = [

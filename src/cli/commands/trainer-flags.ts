@@ -3,8 +3,10 @@
 // the result again and names any bad key.
 import { budgetKindsByTrainer, maxBudgetCount, maxBudgetSeconds, type Budget, type TrainerName } from '../../shared/run.ts';
 import { choiceOption, integerOption, positiveNumberOption, UsageError } from '../arguments.ts';
-import { rlConfigFields } from '../../core/rl/config.ts';
-import { objectiveNames, runOptionsSpec } from '../../core/neat/options.ts';
+import { rlSettings } from '../../shared/settings/rl.ts';
+import { neatSettings } from '../../shared/settings/neat.ts';
+import { allowedText, defaultText, userSettings } from '../../shared/settings/table.ts';
+import { trainerSettings } from '../../shared/settings/trainers.ts';
 import { setDottedOption } from '../../shared/experiment.ts';
 
 /** The budget flags of `train` and `compare`. */
@@ -57,12 +59,10 @@ const flagTrainers: Record<keyof TrainerFlagValues, TrainerName> = {
   threads: 'neat',
 };
 
-/** A flag's range as the trainer declares it, so the CLI never accepts what the trainer refuses. */
-function declaredRange(field: { min?: number; max?: number }): [number, number] {
-  return [field.min ?? 0, field.max ?? Number.MAX_SAFE_INTEGER];
-}
-const neatThreadsField = runOptionsSpec.fields.threads as { min?: number; max?: number };
-export const backendNames = rlConfigFields.backend.values ?? [];
+// Ranges and choices come from the trainers' settings declarations, so the CLI never accepts what
+// the trainer refuses.
+const rl = rlSettings.fields;
+const neat = neatSettings.fields;
 
 export function trainerFlagOptionsFor(trainer: TrainerName, values: TrainerFlagValues): Record<string, unknown> {
   for (const flag of Object.keys(flagTrainers) as Array<keyof TrainerFlagValues>) {
@@ -70,21 +70,42 @@ export function trainerFlagOptionsFor(trainer: TrainerName, values: TrainerFlagV
   }
   const options: Record<string, unknown> = {};
   if (trainer === 'rl') {
-    if (values.algo !== undefined) options.algorithm = choiceOption(values.algo, 'algo', rlConfigFields.algorithm.values ?? []);
-    if (values.envs !== undefined) options.envs = integerOption(values.envs, 'envs', ...declaredRange(rlConfigFields.envs));
-    if (values.accum !== undefined) options.accumulation = integerOption(values.accum, 'accum', ...declaredRange(rlConfigFields.accumulation));
-    if (values.backend !== undefined) options.backend = choiceOption(values.backend, 'backend', backendNames);
+    if (values.algo !== undefined) options.algorithm = choiceOption(values.algo, 'algo', rl.algorithm.options);
+    if (values.envs !== undefined) options.envs = integerOption(values.envs, 'envs', rl.envs.min, rl.envs.max);
+    if (values.accum !== undefined) options.accumulation = integerOption(values.accum, 'accum', rl.accumulation.min, rl.accumulation.max);
+    if (values.backend !== undefined) options.backend = choiceOption(values.backend, 'backend', rl.backend.options);
   }
   if (trainer === 'neat') {
     if (values.objectives !== undefined) {
       const objectives = values.objectives.split(',').map((name) => name.trim());
-      for (const name of objectives) choiceOption(name, 'objectives', objectiveNames);
+      for (const name of objectives) choiceOption(name, 'objectives', neat.objectives.options);
       options.selection = 'nsga2';
       options.objectives = objectives;
     }
-    if (values.threads !== undefined) options.threads = integerOption(values.threads, 'threads', ...declaredRange(neatThreadsField));
+    if (values.threads !== undefined) options.threads = integerOption(values.threads, 'threads', neat.threads.min, neat.threads.max);
   }
   return options;
+}
+
+/** The trainer flags' lines of a usage text, with their choices from the settings declarations. */
+export const trainerFlagsUsage = `RL:    --algo ${rl.algorithm.options.join('|')}  --envs N  --accum K  --backend ${rl.backend.options.join('|')}
+NEAT:  --objectives ${neat.objectives.options.join(',')} (NSGA-II selection)  --threads N`;
+
+/** Every key `--set` takes for a trainer, from its settings declaration: allowed values, default, doc. */
+export function settingsHelp(trainer: TrainerName): string {
+  const settings = userSettings(trainerSettings[trainer]);
+  if (settings.length === 0) return `The ${trainer} trainer takes no --set keys.`;
+  const width = Math.max(...settings.map(({ key }) => key.length));
+  const lines = settings.map(({ key, setting }) => `  ${key.padEnd(width)}  ${allowedText(setting)}${setting.unit ? ` ${setting.unit}` : ''}; default ${defaultText(setting)}. ${setting.doc}`);
+  return [`--set keys of the ${trainer} trainer (KEY=VALUE, dotted keys, JSON values):`, ...lines].join('\n');
+}
+
+/** A command's --help: its usage, and with a trainer named among the arguments, that trainer's --set keys. */
+export function usageWithSettings(usage: string): (args: string[]) => string {
+  return (args) => {
+    const trainer = args.find((arg): arg is TrainerName => Object.hasOwn(trainerSettings, arg));
+    return trainer ? `${usage}\n\n${settingsHelp(trainer)}` : usage;
+  };
 }
 
 /** `--set a.b=3 --set c=ppo` -> { a: { b: 3 }, c: 'ppo' }; values parse as JSON when they can. */

@@ -4,10 +4,9 @@
 import { OBSERVATION_SIZE } from '../env/params.ts';
 import type { NetworkLayout, NetworkState } from '../rl/network.ts';
 
-export const backendNames = ['js', 'onnx', 'tfjs-node', 'tfjs-webgpu', 'tfjs-wasm'] as const;
-export type BackendName = (typeof backendNames)[number];
-/** A backend name, or `auto` to benchmark the available ones and take the fastest. */
-export type BackendChoice = BackendName | 'auto';
+// The backend names are declared with the RL settings that choose among them.
+import type { BackendName } from '../../shared/settings/rl.ts';
+export { backendNames, type BackendChoice, type BackendName } from '../../shared/settings/rl.ts';
 
 /** Values per observation row, laid out as the envs write them: macro(60), micro(60), position, cash. */
 export const OBSERVATION_WIDTH = OBSERVATION_SIZE;

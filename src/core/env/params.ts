@@ -2,6 +2,11 @@
 // shared by the scalar and the vector env, and the slice of MarketData an env reads.
 
 import type { MarketData } from '../features/market-data.ts';
+import { envSettings } from '../../shared/settings/env.ts';
+import { defaultsOf, resolveSettings } from '../../shared/settings/resolve.ts';
+import type { SettingValue } from '../../shared/settings/declare.ts';
+
+type EnvSettings = SettingValue<typeof envSettings>;
 
 /** Action codes. */
 export const ACTIONS = { HOLD: 0, BUY: 1, SELL: 2 } as const;
@@ -16,58 +21,27 @@ export const POSITION_INDEX = MACRO_SIZE + MICRO_SIZE;
 export const CASH_INDEX = POSITION_INDEX + 1;
 export const OBSERVATION_SIZE = CASH_INDEX + 1;
 
-export type PositionMode = 'long-only' | 'long-short';
-export type PositionSizing = 'all-in' | 'fractional';
+export type PositionMode = EnvSettings['positionMode'];
+export type PositionSizing = EnvSettings['positionSizing'];
 
-export interface EnvParams {
-  /** Steps per training episode (T), an integer in [1, 1e6]. */
+/** The env's parameters: the env settings (src/shared/settings/env.ts) and the episode length. */
+export interface EnvParams extends Readonly<EnvSettings> {
+  /** Steps per training episode (T), an integer in [1, 1e6]; each trainer sets it from its own setting. */
   readonly episodeLength: number;
-  /** Capital at the start of each episode, and the denominator of the reward, in (0, 1e12]. */
-  readonly startCapital: number;
-  /** Taker fee as a fraction of traded notional (0.001 = 0.1%), in [0, 0.1]. */
-  readonly takerFee: number;
-  /** Slippage in basis points: buys fill this much above the close, sells below, in [0, 1000]. */
-  readonly slippageBps: number;
-  /** Reward subtracted on every step whose action changes the position, in [0, 100]. */
-  readonly tradePenalty: number;
-  /** `long-only` (spot) or `long-short`. */
-  readonly positionMode: PositionMode;
-  /** `all-in`: BUY goes fully long, SELL goes flat (or fully short). `fractional`: steps of tradeFraction. */
-  readonly positionSizing: PositionSizing;
-  /** Exposure change per BUY or SELL under fractional sizing: 1/k for an integer k in [1, 100]. */
-  readonly tradeFraction: number;
 }
 
-export const DEFAULT_ENV_PARAMS: EnvParams = Object.freeze({
-  episodeLength: 150,
-  startCapital: 10_000,
-  takerFee: 0.001,
-  slippageBps: 0,
-  tradePenalty: 0.01,
-  positionMode: 'long-only',
-  positionSizing: 'all-in',
-  tradeFraction: 0.25,
-});
+const MAX_EPISODE_LENGTH = 1_000_000;
 
-/** A complete, validated, frozen parameter set from partial overrides. */
+export const DEFAULT_ENV_PARAMS: EnvParams = Object.freeze({ episodeLength: 150, ...defaultsOf(envSettings) });
+
+/** A complete, validated, frozen parameter set from partial overrides; throws naming every bad parameter. */
 export function createEnvParams(overrides: Partial<EnvParams> = {}): EnvParams {
-  for (const key of Object.keys(overrides)) {
-    if (!(key in DEFAULT_ENV_PARAMS)) throw new RangeError(`unknown env parameter ${key} (known: ${Object.keys(DEFAULT_ENV_PARAMS).join(', ')})`);
+  const { episodeLength = DEFAULT_ENV_PARAMS.episodeLength, ...settings } = overrides;
+  if (!Number.isInteger(episodeLength) || episodeLength < 1 || episodeLength > MAX_EPISODE_LENGTH) {
+    throw new RangeError(`env parameter episodeLength must be an integer in [1, ${MAX_EPISODE_LENGTH}], got ${String(episodeLength)}`);
   }
-  const params: EnvParams = { ...DEFAULT_ENV_PARAMS, ...overrides };
-  const check = (key: keyof EnvParams, ok: boolean, range: string): void => {
-    if (!ok) throw new RangeError(`env parameter ${key} must be ${range}, got ${String(params[key])}`);
-  };
-  check('episodeLength', Number.isInteger(params.episodeLength) && params.episodeLength >= 1 && params.episodeLength <= 1_000_000, 'an integer in [1, 1000000]');
-  check('startCapital', params.startCapital > 0 && params.startCapital <= 1e12, 'in (0, 1e12]');
-  check('takerFee', params.takerFee >= 0 && params.takerFee <= 0.1, 'in [0, 0.1]');
-  check('slippageBps', params.slippageBps >= 0 && params.slippageBps <= 1000, 'in [0, 1000]');
-  check('tradePenalty', params.tradePenalty >= 0 && params.tradePenalty <= 100, 'in [0, 100]');
-  check('positionMode', params.positionMode === 'long-only' || params.positionMode === 'long-short', "'long-only' or 'long-short'");
-  check('positionSizing', params.positionSizing === 'all-in' || params.positionSizing === 'fractional', "'all-in' or 'fractional'");
-  const steps = 1 / params.tradeFraction;
-  check('tradeFraction', params.tradeFraction > 0 && params.tradeFraction <= 1 && Math.abs(steps - Math.round(steps)) < 1e-9 && Math.round(steps) <= 100, '1/k for an integer k in [1, 100]');
-  return Object.freeze(params);
+  const env = resolveSettings(envSettings, settings, DEFAULT_ENV_PARAMS, { what: 'env parameters' });
+  return Object.freeze({ ...env, episodeLength });
 }
 
 /** Highest position level: exposure is level / maxLevel. */

@@ -2,14 +2,9 @@
 // gains), shared by the graph-walk network and the compiled program so both compute bit-identical
 // values. Genes store a function as its index in the name tables below.
 
-export const activationNames = [
-  'sigmoid', 'tanh', 'sin', 'gauss', 'relu', 'elu', 'lelu', 'selu', 'softplus', 'identity',
-  'clamped', 'inv', 'log', 'exp', 'abs', 'hat', 'square', 'cube',
-] as const;
-export type ActivationName = (typeof activationNames)[number];
-
-export const aggregationNames = ['sum', 'product', 'max', 'min', 'maxabs', 'median', 'mean'] as const;
-export type AggregationName = (typeof aggregationNames)[number];
+// The name tables are declared with the NEAT config settings that choose among them.
+import { activationNames, aggregationNames, type ActivationName, type AggregationName } from '../../shared/settings/neat-config.ts';
+export { activationNames, aggregationNames, type ActivationName, type AggregationName };
 
 /** Index of `sum` in `aggregationNames`; the compiled program has a fast path for it. */
 export const SUM_AGGREGATION = 0;

@@ -5,7 +5,8 @@
 import { chooseAutoBackends, type AutoCache, type AutoChoice } from '../compute/auto.ts';
 import { createBackend, probeBackend } from '../compute/registry.ts';
 import type { BackendName, ComputeBackend } from '../compute/types.ts';
-import { effectiveEnvs, type RlConfig } from './config.ts';
+import type { RlSettings } from '../../shared/settings/rl.ts';
+import { effectiveEnvs } from './config.ts';
 import type { NetworkLayout } from './network.ts';
 
 export interface RunBackends {
@@ -20,20 +21,20 @@ export interface RunBackends {
 }
 
 /** Rows per learning call: a rollout (REINFORCE) or a minibatch (PPO). */
-export function learningBatchSize(config: RlConfig): number {
+export function learningBatchSize(config: RlSettings): number {
   const rollout = effectiveEnvs(config) * config.horizon;
   return config.algorithm === 'ppo' ? Math.ceil(rollout / config.minibatches) : rollout;
 }
 
-export async function selectBackends(config: RlConfig, layout: NetworkLayout, cache: AutoCache | undefined, now: () => number): Promise<RunBackends> {
+export async function selectBackends(config: RlSettings, layout: NetworkLayout, cache: AutoCache | undefined, now: () => number): Promise<RunBackends> {
   const threads = config.threads;
   let actingName: BackendName = 'js';
   let learningName: BackendName = 'js';
   let auto: AutoChoice | undefined;
-  if (config.backendChoice) {
+  if (config.flags.backendChoice) {
     if (config.backend === 'auto') {
       auto = await chooseAutoBackends({
-        layout, actingBatch: config.batchedActing ? effectiveEnvs(config) : 1, learningBatch: learningBatchSize(config), cache, now,
+        layout, actingBatch: config.flags.batchedActing ? effectiveEnvs(config) : 1, learningBatch: learningBatchSize(config), cache, now,
       });
       actingName = auto.acting;
       learningName = auto.learning;
@@ -44,7 +45,7 @@ export async function selectBackends(config: RlConfig, layout: NetworkLayout, ca
   }
   let fp16 = false;
   let fp16Note: string | undefined;
-  if (config.fp16 && config.backendChoice) {
+  if (config.flags.fp16 && config.flags.backendChoice) {
     const availability = await probeBackend(actingName);
     if (availability.fp16) fp16 = true;
     else fp16Note = `fp16 off: ${actingName} runs on ${availability.device ?? 'an unknown device'}, which has no float16 path`;

@@ -4,7 +4,7 @@
 // weights diverged before it can write such a checkpoint.
 import { DamagedCheckpointError } from '../checkpoint-integrity.ts';
 import type { RandomState } from '../random.ts';
-import type { RlConfig } from './config.ts';
+import type { RlSettings } from '../../shared/settings/rl.ts';
 import type { CheckpointArray } from './checkpoint.ts';
 
 /** Independent random streams, each derived from the run seed, so one consumer never shifts another. */
@@ -24,7 +24,7 @@ export interface TrainingCounters {
 export interface CheckpointHeader {
   format: 'traindeck-rl';
   seed: number;
-  config: RlConfig;
+  config: RlSettings;
   counters: TrainingCounters;
   random: Record<RandomStream, RandomState>;
   adamStep: number;

@@ -51,7 +51,7 @@ export interface EvaluationOptions {
   sampling: Random;
   /** Seed of the random baseline, fixed per run so its curve is the same at every evaluation. */
   randomSeed: number;
-  /** Mask the actions that would not change the position, as the policy was trained (see RlConfig.maskInvalidActions). */
+  /** Mask the actions that would not change the position, as the policy was trained (see RlSettings.maskInvalidActions). */
   maskInvalidActions: boolean;
 }
 

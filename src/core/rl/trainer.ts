@@ -4,14 +4,15 @@
 import type { MetricSample } from '../../shared/metrics.ts';
 import type { PolicyResult } from '../../shared/run.ts';
 import type { AutoCache } from '../compute/auto.ts';
-import { createEnvParams, DEFAULT_ENV_PARAMS, type EnvParams } from '../env/params.ts';
+import { createEnvParams, type EnvParams } from '../env/params.ts';
 import type { MarketData } from '../features/market-data.ts';
 import { ThroughputMeter } from '../metrics/throughput.ts';
 import { Random } from '../random.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
 import { restoreFrom } from '../checkpoint-integrity.ts';
 import { disposeBackends, selectBackends, type RunBackends } from './backends.ts';
-import { flagNames, parseRlConfig, type RlConfig } from './config.ts';
+import { rlFlagNames, type RlSettings } from '../../shared/settings/rl.ts';
+import { resolveRlSettings } from './config.ts';
 import { evaluateSplits, SELECTION_POLICY, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
 import { describeNetwork } from './network.ts';
 import { layoutFor, maskGeneratorFor, RlTraining, type BestPolicy } from './training.ts';
@@ -21,8 +22,6 @@ import type { DropoutMaskGenerator } from './batch.ts';
 export interface RlResources {
   /** The run's dataset with features and splits (the embedded default unless the run names another). */
   market: MarketData;
-  /** Env parameters (fees, slippage, trade penalty, ...); defaults to DEFAULT_ENV_PARAMS. `options.env` overrides them. */
-  envParams?: EnvParams;
   /** Per-machine cache of the `auto` backend benchmark (a small JSON the worker keeps in its data directory). */
   autoBackendCache?: AutoCache;
   /** Makes a dropout-mask generator on a helper thread, used with vectorizedReturns (the worker passes one; default: masks on this thread). */
@@ -32,18 +31,10 @@ export interface RlResources {
 /** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
 const METRIC_INTERVAL_MS = 500;
 
-function envParamsFor(resources: RlResources, options: Record<string, unknown>): EnvParams {
-  const overrides = options.env;
-  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))) {
-    throw new RangeError(`options.env must be an object of env parameters, got ${JSON.stringify(overrides)}`);
-  }
-  return createEnvParams({ ...(resources.envParams ?? DEFAULT_ENV_PARAMS), ...(overrides as Partial<EnvParams> | undefined) });
-}
-
 export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   const run = context.config;
-  const config = parseRlConfig(run.mode, run.options);
-  const envParams = envParamsFor(context.resources, run.options);
+  const config = resolveRlSettings(run.mode, run.options);
+  const envParams = createEnvParams(config.env);
   const layout = layoutFor(config);
   context.reporter.progress(0, describeNetwork(layout));
   const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now);
@@ -56,7 +47,7 @@ export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   }
 };
 
-async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConfig, envParams: EnvParams, backends: RunBackends, masks: DropoutMaskGenerator) {
+async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSettings, envParams: EnvParams, backends: RunBackends, masks: DropoutMaskGenerator) {
   const { reporter, resources } = context;
   const run = context.config;
   const market = resources.market;
@@ -179,7 +170,7 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlConf
       .map((m) => (m.actMs === null ? `${m.backend}: unavailable` : `${m.backend}: act ${m.actMs.toFixed(3)} ms @${auto.actingBatch}, learn ${m.learnMs?.toFixed(1)} ms @${auto.learningBatch}`))
       .join('; ');
   }
-  for (const flag of flagNames) extra[flag] = config[flag];
+  for (const flag of rlFlagNames) extra[flag] = config.flags[flag];
   if (test) {
     extra.testSharpeGreedy = test.metrics['policy (greedy)'].sharpe;
     extra.testSharpeSampled = test.metrics['policy (sampled)'].sharpe;
@@ -232,6 +223,6 @@ function policyResult(finalTest: SplitEvaluation, reportedTest: SplitEvaluation,
   };
 }
 
-function layout(config: RlConfig): number {
+function layout(config: RlSettings): number {
   return layoutFor(config).parameterCount;
 }

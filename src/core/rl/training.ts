@@ -11,7 +11,9 @@ import { Adam } from './adam.ts';
 import { drawDropoutSeeds, dropoutMaskShape, inlineMaskGenerator, RolloutBuffer, type DropoutMaskGenerator } from './batch.ts';
 import { decodeCheckpoint, encodeCheckpoint, type CheckpointArray } from './checkpoint.ts';
 import { badValues, checkArray, checkHeader, describeBadValues, randomStreams, type CheckpointHeader, type RandomStream, type TrainingCounters } from './checkpoint-checks.ts';
-import { effectiveAccumulation, effectiveEnvs, type RlConfig } from './config.ts';
+import { resumeConflicts } from '../../shared/settings/resolve.ts';
+import { rlSettings, type RlSettings } from '../../shared/settings/rl.ts';
+import { effectiveAccumulation, effectiveEnvs } from './config.ts';
 import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
 import { ppoUpdate } from './ppo.ts';
 import { createReturnBaseline, fullClosingCost, reinforceStep, type ReturnBaseline } from './reinforce.ts';
@@ -50,16 +52,16 @@ export interface BestPolicy {
 }
 
 /** The helper-thread generator (from `makeThreaded`) with vectorized returns, else masks made on the trainer's thread. */
-export function maskGeneratorFor(config: RlConfig, makeThreaded: (() => DropoutMaskGenerator) | undefined): DropoutMaskGenerator {
-  return config.vectorizedReturns && makeThreaded ? makeThreaded() : inlineMaskGenerator;
+export function maskGeneratorFor(config: RlSettings, makeThreaded: (() => DropoutMaskGenerator) | undefined): DropoutMaskGenerator {
+  return config.flags.vectorizedReturns && makeThreaded ? makeThreaded() : inlineMaskGenerator;
 }
 
-export function layoutFor(config: RlConfig): NetworkLayout {
+export function layoutFor(config: RlSettings): NetworkLayout {
   return networkLayout({ valueHead: config.algorithm === 'ppo', dropout: config.dropout });
 }
 
 export class RlTraining {
-  readonly config: RlConfig;
+  readonly config: RlSettings;
   readonly seed: number;
   readonly layout: NetworkLayout;
   readonly state: NetworkState;
@@ -85,7 +87,7 @@ export class RlTraining {
   private readonly params: EnvParams;
 
   /** `maskGenerator` makes REINFORCE's dropout masks while the envs step (default: on this thread, when learning starts). */
-  constructor(config: RlConfig, seed: number, data: TrainingData, acting: ComputeBackend, learning: ComputeBackend, maskGenerator: DropoutMaskGenerator = inlineMaskGenerator) {
+  constructor(config: RlSettings, seed: number, data: TrainingData, acting: ComputeBackend, learning: ComputeBackend, maskGenerator: DropoutMaskGenerator = inlineMaskGenerator) {
     this.config = config;
     this.seed = seed;
     this.layout = layoutFor(config);
@@ -101,7 +103,7 @@ export class RlTraining {
     // the env stream draws episode starts; the envs keep a reference, so checkpoints capture it here
     const params = createEnvParams({ ...data.params, episodeLength: config.horizon });
     this.params = params;
-    if (config.vectorizedEnvs) this.vectorEnv = new VectorTradingEnv(data.market, data.range, this.random.env, { count: this.envs, autoReset: false }, params);
+    if (config.flags.vectorizedEnvs) this.vectorEnv = new VectorTradingEnv(data.market, data.range, this.random.env, { count: this.envs, autoReset: false }, params);
     else this.scalarEnv = new ScalarTradingEnv(data.market, data.range, this.random.env, params);
   }
 
@@ -114,7 +116,7 @@ export class RlTraining {
     const masks = seeds ? this.maskGenerator.generate(dropoutMaskShape(this.layout), seeds, this.buffer.size) : undefined;
     masks?.catch(() => {}); // awaited below; a rollout that throws first must not leave it unhandled
     const episodeReturnsPct = this.vectorEnv
-      ? await collectVectorRollout(this.vectorEnv, this.acting, this.state, this.buffer, this.random.action, config.batchedActing)
+      ? await collectVectorRollout(this.vectorEnv, this.acting, this.state, this.buffer, this.random.action, config.flags.batchedActing)
       : await collectScalarEpisode(this.scalarEnv!, this.acting, this.state, this.buffer, this.random.action);
     let terms: LossTerms;
     let updates: number;
@@ -124,7 +126,7 @@ export class RlTraining {
         entropyCoefficient: config.entropyCoefficient,
         batchNormMomentum: config.batchNormMomentum,
         accumulation: effectiveAccumulation(config),
-        vectorizedReturns: config.vectorizedReturns,
+        vectorizedReturns: config.flags.vectorizedReturns,
         params: this.params,
         closingCost: config.closingCost ? fullClosingCost(this.params) : 0,
       });
@@ -140,7 +142,7 @@ export class RlTraining {
         epochs: config.epochs,
         minibatches: config.minibatches,
         batchNormMomentum: config.batchNormMomentum,
-        vectorizedReturns: config.vectorizedReturns,
+        vectorizedReturns: config.flags.vectorizedReturns,
       });
       terms = result.terms;
       updates = result.updates;
@@ -193,14 +195,15 @@ export class RlTraining {
   }
 
   /**
-   * Restores a checkpoint of a run with the same algorithm and network (settings such as the budget
-   * may differ). Everything is checked before anything is changed; a DamagedCheckpointError names
+   * Restores a checkpoint of a run with the same algorithm and network (the settings declared
+   * `fixedOnResume`; others such as the learning rate may differ). Everything is checked before anything is changed; a DamagedCheckpointError names
    * a malformed header field or a non-finite array, a plain Error a checkpoint of another run shape.
    */
   restore(bytes: Uint8Array): void {
     const decoded = decodeCheckpoint<unknown>(bytes);
     const header = checkHeader(decoded.header);
-    if (header.config.algorithm !== this.config.algorithm) throw new Error(`checkpoint is for algorithm ${header.config.algorithm}, the run uses ${this.config.algorithm}`);
+    const conflicts = resumeConflicts(rlSettings, header.config, this.config);
+    if (conflicts.length > 0) throw new Error(`checkpoint is of another run shape: ${conflicts.join('; ')}`);
     const source = (name: string, length: number) => {
       const array = decoded.arrays.get(name);
       if (!array || array.length !== length) throw new Error(`checkpoint array ${name} has ${array?.length ?? 0} values, expected ${length}`);

@@ -110,11 +110,11 @@ describe('ScalarTradingEnv semantics', () => {
   });
 
   it('validates params, naming the key and the allowed range', () => {
-    expect(() => createEnvParams({ takerFee: -1 })).toThrow(/takerFee must be in \[0, 0.1\]/);
+    expect(() => createEnvParams({ takerFee: -1 })).toThrow(/takerFee: -1 is not allowed; expected a number >= 0 and <= 0.1/);
     expect(() => createEnvParams({ tradeFraction: 0.3 })).toThrow(/tradeFraction/);
     expect(() => createEnvParams({ episodeLength: 1.5 })).toThrow(/episodeLength/);
     expect(() => createEnvParams({ positionMode: 'margin' as never })).toThrow(/positionMode/);
-    expect(() => createEnvParams({ fee: 1 } as never)).toThrow(/unknown env parameter fee/);
+    expect(() => createEnvParams({ fee: 1 } as never)).toThrow(/invalid env parameters: fee: unknown key/);
     expect(Object.isFrozen(createEnvParams())).toBe(true);
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/core/neat/config-schema.ts';
+import { SettingsError } from '../../../src/shared/settings/resolve.ts';
 import { defaultNeatConfig, resolveNeatConfig, xorConfig } from '../../../src/core/neat/config.ts';
 
 function issuesOf(input: unknown): string[] {
   try {
     resolveNeatConfig(input);
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues;
+    expect(error).toBeInstanceOf(SettingsError);
+    return (error as SettingsError).issues;
   }
   throw new Error('expected the config to be rejected');
 }
@@ -55,8 +55,8 @@ describe('NEAT run options', () => {
     expect(options.envsPerGenome).toBe(4);
     expect(options.env.takerFee).toBe(0.002);
     expect(options.neat.populationSize).toBe(50);
-    expect(() => resolveRunOptions({ neat: { genome: { numInputs: 10 } } })).toThrow(/neat\.genome\.numInputs: set by the topology/);
-    expect(() => resolveRunOptions({ env: { tradeFraction: 0.3 } })).toThrow(/env: env parameter tradeFraction must be 1\/k/);
+    expect(() => resolveRunOptions({ neat: { genome: { numInputs: 10 } } })).toThrow(/neat\.genome\.numInputs: set by the workload \(for a trading run, its topology/);
+    expect(() => resolveRunOptions({ env: { tradeFraction: 0.3 } })).toThrow(/env\.tradeFraction: 0\.3 is not allowed; expected 1\/k for an integer k in \[1, 100\]/);
     expect(() => resolveRunOptions({ selection: 'pareto' })).toThrow(/selection: "pareto" is not allowed; expected one of fitness, nsga2/);
     // Saved options round-trip, and only the resume-safe subset may change.
     const saved = resolveRunOptions(storableOptions(options));

@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../../src/core/compute/js.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/core/rl/checkpoint.ts';
 import { DamagedCheckpointError } from '../../../src/core/checkpoint-integrity.ts';
-import { defaultRlConfig, type RlConfig } from '../../../src/core/rl/config.ts';
+import { defaultRlSettings, resolveRlSettings } from '../../../src/core/rl/config.ts';
+import type { RlSettings } from '../../../src/shared/settings/rl.ts';
 import { RlTraining, layoutFor } from '../../../src/core/rl/training.ts';
 import { DEFAULT_ENV_PARAMS } from '../../../src/core/env/params.ts';
 import type { MarketData } from '../../../src/core/features/market-data.ts';
 import { trendMarket } from '../../fixtures/market.ts';
 
-function training(config: RlConfig, market: MarketData): RlTraining {
+function training(config: RlSettings, market: MarketData): RlTraining {
   const backend = new JsBackend(layoutFor(config));
   return new RlTraining(config, 77, { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS }, backend, backend);
 }
@@ -20,7 +21,7 @@ describe('RL checkpoints', () => {
   for (const algorithm of ['reinforce', 'ppo'] as const) {
     it(`resume is exact (${algorithm}, mid-accumulation)`, async () => {
       const market = trendMarket(900, 5);
-      const config: RlConfig = { ...defaultRlConfig('optimized'), algorithm, envs: 3, horizon: 30, accumulation: 2, backendChoice: false, fp16: false, epochs: 2, minibatches: 3 };
+      const config = resolveRlSettings('optimized', { algorithm, envs: 3, horizon: 30, accumulation: 2, epochs: 2, minibatches: 3, flags: { backendChoice: false, fp16: false } });
       const uninterrupted = training(config, market);
       for (let i = 0; i < 3; i++) await uninterrupted.iterate();
       const bytes = uninterrupted.saveCheckpoint(1234);
@@ -41,7 +42,7 @@ describe('RL checkpoints', () => {
 
   it('keeps the best policy on validation, apart from the live one, and carries it through a checkpoint', async () => {
     const market = trendMarket(900, 7);
-    const config: RlConfig = { ...defaultRlConfig('optimized'), envs: 2, horizon: 20, accumulation: 1, backendChoice: false, fp16: false };
+    const config = resolveRlSettings('optimized', { envs: 2, horizon: 20, accumulation: 1, flags: { backendChoice: false, fp16: false } });
     const run = training(config, market);
     await run.iterate();
     expect(run.considerBest(Number.NaN)).toBe(false);
@@ -77,14 +78,14 @@ describe('RL checkpoints', () => {
 
   it('refuses a checkpoint of another algorithm', async () => {
     const market = trendMarket(900, 6);
-    const base: RlConfig = { ...defaultRlConfig('original'), horizon: 20 };
+    const base = resolveRlSettings('original', { algorithm: 'reinforce', horizon: 20 });
     const bytes = training(base, market).saveCheckpoint(0);
-    expect(() => training({ ...base, algorithm: 'ppo' }, market).restore(bytes)).toThrow(/algorithm reinforce/);
+    expect(() => training({ ...base, algorithm: 'ppo' }, market).restore(bytes)).toThrow(/algorithm: cannot change when resuming \(checkpoint has "reinforce", requested "ppo"\)/);
   });
 
   it('fails a run whose weights turn non-finite at the next update, and never saves them', async () => {
     const market = trendMarket(900, 8);
-    const run = training({ ...defaultRlConfig('original'), horizon: 20 }, market);
+    const run = training(resolveRlSettings('original', { algorithm: 'reinforce', horizon: 20 }), market);
     await run.iterate();
     run.state.parameters.fill(Number.NaN);
     expect(() => run.saveCheckpoint(0)).toThrow(/^training diverged: parameters became non-finite at update 1 \(82,595 of 82,595 values, the first NaN at index 0\)/);
@@ -93,7 +94,7 @@ describe('RL checkpoints', () => {
 
   it('refuses non-finite Adam moments and negative variances on restore, naming the array', async () => {
     const market = trendMarket(900, 6);
-    const config: RlConfig = { ...defaultRlConfig('original'), horizon: 20 };
+    const config = resolveRlSettings('original', { horizon: 20 });
     const { header, arrays } = decodeCheckpoint(training(config, market).saveCheckpoint(0));
     const restoreWith = (name: string, value: number) => {
       const changed = new Map(arrays);
@@ -113,6 +114,6 @@ describe('RL checkpoints', () => {
     longer.set(bytes);
     expect(() => decodeCheckpoint(longer)).toThrow('RL checkpoint has 8 unexpected bytes after its last array');
     const market = trendMarket(900, 6);
-    expect(() => training(defaultRlConfig('original'), market).restore(bytes)).toThrow('RL checkpoint header field seed is missing, expected a whole number from 0 to 2^32-1');
+    expect(() => training(defaultRlSettings('original'), market).restore(bytes)).toThrow('RL checkpoint header field seed is missing, expected a whole number from 0 to 2^32-1');
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../../src/core/compute/js.ts';
 import { createEnvParams } from '../../../src/core/env/params.ts';
-import { defaultRlConfig, type RlConfig } from '../../../src/core/rl/config.ts';
+import { resolveRlSettings } from '../../../src/core/rl/config.ts';
 import { evaluateSplits } from '../../../src/core/rl/evaluation.ts';
 import { layoutFor, RlTraining } from '../../../src/core/rl/training.ts';
 import { Random } from '../../../src/core/random.ts';
@@ -31,7 +31,7 @@ describe('RL learns on a market with signal', () => {
   ] as const;
   for (const { algorithm, rollouts, overrides } of runs) {
     it(`${algorithm}: the test Sharpe of the sampled policy rises well above the untrained policy's`, async () => {
-      const config: RlConfig = { ...defaultRlConfig('optimized'), algorithm, horizon: 40, accumulation: 1, backendChoice: false, fp16: false, ...overrides };
+      const config = resolveRlSettings('optimized', { algorithm, horizon: 40, accumulation: 1, flags: { backendChoice: false, fp16: false }, ...overrides });
       const backend = new JsBackend(layoutFor(config));
       const training = new RlTraining(config, 1, { market, range: market.splits.train, params: params }, backend, backend);
       const before = await testSharpe(training, backend);

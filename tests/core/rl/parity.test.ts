@@ -3,7 +3,8 @@
 // rewards and weights for the same seed.
 import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../../src/core/compute/js.ts';
-import { defaultRlConfig, type RlConfig } from '../../../src/core/rl/config.ts';
+import { resolveRlSettings } from '../../../src/core/rl/config.ts';
+import type { RlSettings } from '../../../src/shared/settings/rl.ts';
 import { RlTraining, layoutFor } from '../../../src/core/rl/training.ts';
 import { DEFAULT_ENV_PARAMS } from '../../../src/core/env/params.ts';
 import type { MarketData } from '../../../src/core/features/market-data.ts';
@@ -11,16 +12,16 @@ import { trendMarket } from '../../fixtures/market.ts';
 
 const HORIZON = 40;
 
-function makeTraining(config: RlConfig, seed: number, market: MarketData): RlTraining {
+function makeTraining(config: RlSettings, seed: number, market: MarketData): RlTraining {
   const backend = new JsBackend(layoutFor(config));
   return new RlTraining(config, seed, { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS }, backend, backend);
 }
 
-function configs(algorithm: RlConfig['algorithm']): { original: RlConfig; optimized: RlConfig } {
-  const shared = { algorithm, horizon: HORIZON, envs: 1, accumulation: 1, backendChoice: false, fp16: false, minibatches: 2, epochs: 2 };
+function configs(algorithm: RlSettings['algorithm']): { original: RlSettings; optimized: RlSettings } {
+  const shared = { algorithm, horizon: HORIZON, envs: 1, accumulation: 1, minibatches: 2, epochs: 2, flags: { backendChoice: false, fp16: false } };
   return {
-    original: { ...defaultRlConfig('original'), ...shared },
-    optimized: { ...defaultRlConfig('optimized'), ...shared },
+    original: resolveRlSettings('original', shared),
+    optimized: resolveRlSettings('optimized', shared),
   };
 }
 
@@ -30,7 +31,7 @@ describe('original vs optimized parity (N = 1, accumulation 1, js backend)', () 
       it(`${algorithm}, seed ${seed}: same actions, rewards and weights after 5 updates`, async () => {
         const market = trendMarket(900, 100 + seed);
         const { original, optimized } = configs(algorithm);
-        expect(optimized.vectorizedEnvs && optimized.batchedActing && optimized.vectorizedReturns).toBe(true);
+        expect(optimized.flags.vectorizedEnvs && optimized.flags.batchedActing && optimized.flags.vectorizedReturns).toBe(true);
         const a = makeTraining(original, seed, market);
         const b = makeTraining(optimized, seed, market);
         const buffers = (t: RlTraining) => (t as unknown as { buffer: { actions: Uint8Array; rewards: Float32Array } }).buffer;
