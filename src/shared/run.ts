@@ -1,6 +1,7 @@
 // What a run is, as every process sees it: its configuration, its status, and the records the
 // host keeps for it. Schemas validate these wherever they cross a process boundary.
 import { z } from 'zod';
+import { trainerOptionsSchemas } from './settings/trainers.ts';
 
 export const trainerNames = ['baseline', 'rl', 'neat'] as const;
 export type TrainerName = (typeof trainerNames)[number];
@@ -62,25 +63,44 @@ function checkOptionsShape(options: Record<string, unknown>, context: z.Refineme
   }
 }
 
-/** A run's configuration without its cross-field checks (for schemas derived from it). */
-export const runConfigFieldsSchema = z
-  .object({
-    /** Which trainer runs. */
-    trainer: z.enum(trainerNames),
-    /** Original (readable baseline) or optimized training path. */
-    mode: z.enum(trainingModes),
-    /** Seed of every random choice the run makes. */
-    seed: z.number().int().min(0).max(2 ** 32 - 1),
-    /** When to stop. */
-    budget: budgetSchema,
-    /** Dataset name in the dataset store; `default` is the embedded market. */
-    dataset: z.string().min(1).max(128).default('default'),
-    /** Trainer-specific settings, validated by the trainer itself (it names the bad key). */
-    options: z.record(optionKeySchema, z.unknown()).superRefine(checkOptionsShape).default({}),
-    /** Runs started together for a side-by-side comparison share a group id. */
-    compareGroup: z.string().max(64).optional(),
-  })
-  .strict();
+/** What every run's configuration holds besides its trainer and options. */
+const runConfigCommonFields = {
+  /** Original (readable baseline) or optimized training path. */
+  mode: z.enum(trainingModes),
+  /** Seed of every random choice the run makes. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  /** When to stop. */
+  budget: budgetSchema,
+  /** Dataset name in the dataset store; `default` is the embedded market. */
+  dataset: z.string().min(1).max(128).default('default'),
+  /** Runs started together for a side-by-side comparison share a group id. */
+  compareGroup: z.string().max(64).optional(),
+};
+
+/**
+ * Trainer-specific settings, checked against the trainer's declaration (src/shared/settings): every
+ * bad key is named with its allowed range. The shape check first refuses absurd nesting and
+ * prototype keys; options keep only what was given (the trainer fills defaults for the mode).
+ */
+function optionsFor<T extends TrainerName>(trainer: T) {
+  return z.record(optionKeySchema, z.unknown()).superRefine(checkOptionsShape).pipe(trainerOptionsSchemas[trainer]).default({});
+}
+
+/** The configuration of a run of `trainer` with the given fields besides trainer and options. */
+function trainerRunConfig<T extends TrainerName, F extends z.ZodRawShape>(trainer: T, fields: F) {
+  return z.object({ trainer: z.literal(trainer), ...fields, options: optionsFor(trainer) }).strict();
+}
+
+/** Run configurations keyed on the trainer, with `fields` besides trainer and options (the full set, or a subset). */
+export function runConfigUnion<F extends z.ZodRawShape>(fields: F) {
+  return z.discriminatedUnion('trainer', [trainerRunConfig('baseline', fields), trainerRunConfig('rl', fields), trainerRunConfig('neat', fields)]);
+}
+
+/** A run's configuration, one variant per trainer, without its cross-field checks (for schemas derived from it). */
+export const runConfigFieldsSchema = runConfigUnion(runConfigCommonFields);
+
+/** The fields of a comparison or an ablation: a run's configuration without mode and compare group. */
+export const comparisonFieldsSchema = runConfigUnion({ seed: runConfigCommonFields.seed, budget: budgetSchema, dataset: runConfigCommonFields.dataset });
 
 /** Refuses a budget the trainer would ignore (e.g. generations for RL, which would never end). */
 export function checkBudgetKinds(config: { trainer: TrainerName; budget: Budget }, context: z.RefinementCtx): void {

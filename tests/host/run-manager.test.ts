@@ -170,11 +170,26 @@ describe('RunManager', () => {
     };
     expect(issuesOf({ ...config, budget: { generations: 1 } })).toMatchObject({ code: 'bad-request', issues: expect.stringMatching(/budget\.generations.*baseline trainer does not count generations/) });
     expect(issuesOf({ ...config, trainer: 'rl', budget: { episodes: 2e9 } })?.issues).toMatch(/budget\.episodes/);
-    expect(issuesOf({ ...config, options: { envs: 8 } })).toMatchObject({ code: 'bad-request', issues: 'options.envs: the baseline trainer takes no options' });
-    expect(issuesOf({ ...config, trainer: 'rl', options: { envs: 4096 } })?.issues).toMatch(/options\.envs must be in 1\.\.1024/);
-    expect(issuesOf({ ...config, trainer: 'neat', options: { envsPerGenome: 0 } })?.issues).toMatch(/envsPerGenome/);
+    expect(issuesOf({ ...config, options: { envs: 8 } })).toMatchObject({ code: 'bad-request', issues: 'options.envs: unknown key; this trainer takes no options' });
+    expect(issuesOf({ ...config, trainer: 'rl', options: { envs: 4096 } })?.issues).toBe('options.envs: 4096 is not allowed; expected an integer >= 1 and <= 1024');
+    expect(issuesOf({ ...config, trainer: 'neat', options: { envsPerGenome: 0 } })?.issues).toMatch(/options\.envsPerGenome: 0 is not allowed; expected an integer >= 1 and <= 256/);
+    // every bad key at once, each with its allowed range
+    expect(issuesOf({ ...config, trainer: 'rl', options: { envs: 0, gamma: 2, backend: 'cuda', flags: { fp16: 'yes' }, learningrate: 1 } })?.issues.split('; options.')).toEqual([
+      'options.envs: 0 is not allowed; expected an integer >= 1 and <= 1024',
+      'gamma: 2 is not allowed; expected a number >= 0 and <= 1',
+      'backend: "cuda" is not allowed; expected one of auto, js, onnx, tfjs-node, tfjs-webgpu, tfjs-wasm',
+      'flags.fp16: "yes" is not allowed; expected true or false',
+      expect.stringMatching(/^learningrate: unknown key \(did you mean "learningRate"\?\)/),
+    ]);
+    expect(issuesOf({ ...config, trainer: 'neat', options: { neat: { populationSize: 4, reproduction: { elitism: 5 } } } })?.issues).toBe('options.neat.reproduction.elitism: 5 exceeds populationSize 4');
     expect(processes).toHaveLength(0);
     expect(manager.list()).toHaveLength(0);
+  });
+
+  it('accepts the top-level RL flags of older runs and records them under flags', () => {
+    const { manager } = createManager();
+    const record = manager.start({ ...config, trainer: 'rl', options: { vectorizedEnvs: true, fp16: false, envs: 8 } });
+    expect(record.config.options).toEqual({ envs: 8, flags: { vectorizedEnvs: true, fp16: false } });
   });
 
   it('relays a run recorded from elsewhere (a remote trial) to the window as events', () => {

@@ -3,7 +3,7 @@
 // this contract, through the one generic dispatcher and client in this folder.
 import { z } from 'zod';
 import { evaluationReportSchema, metricSampleSchema, storedMetricSeriesSchema } from '../metrics.ts';
-import { checkBudgetKinds, runConfigFieldsSchema, runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
+import { checkBudgetKinds, comparisonFieldsSchema, runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
 import { systemSampleSchema } from '../system.ts';
 import { datasetInfoSchema, datasetNameSchema, datasetSummarySchema } from '../datasets.ts';
 import { experimentRecordSchema, experimentReportSchema, experimentSpecSchema } from '../experiment.ts';
@@ -77,7 +77,7 @@ export const championSchema = z.object({
 });
 
 /** A comparison: the same trainer, seed, dataset, budget and options in both modes. */
-export const comparisonInputSchema = runConfigFieldsSchema.omit({ mode: true, compareGroup: true }).superRefine(checkBudgetKinds);
+export const comparisonInputSchema = comparisonFieldsSchema.superRefine(checkBudgetKinds);
 
 export const requestContract = {
   startRun: { input: runConfigSchema, output: runRecordSchema },

@@ -42,7 +42,7 @@ function raw(bytes: string | Buffer, waitMs = 2000): Promise<string> {
 const statusOf = (response: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0);
 
 let nextId = 1;
-function call(method: string, params: unknown, paramsJson = JSON.stringify(params)): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
+function call(method: string, params: unknown, paramsJson = JSON.stringify(params)): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string; issues?: string[] } }> {
   const id = nextId++;
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
@@ -203,6 +203,23 @@ describe('serve mode under invalid WebSocket frames from a token holder', () => 
     const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
     const nested = await call('startRun', undefined, `{"trainer":"rl","mode":"original","seed":1,"budget":{"seconds":1},"options":${deep}}`);
     expect(nested).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await expectAlive();
+  });
+
+  it('refuses bad trainer options before any run is created, naming every key with its allowed range', async () => {
+    const before = ((await call('listRuns', {})).result as unknown[]).length;
+    const bad = { trainer: 'neat', mode: 'original', seed: 1, budget: { seconds: 1 }, options: { envsPerGenome: 0, flags: { compiled: 'yes' }, neat: { genome: { numInputs: 3 } }, topolgy: 'single' } };
+    const answer = await call('startRun', bad);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(answer.error?.issues).toEqual([
+      'options.envsPerGenome: 0 is not allowed; expected an integer >= 1 and <= 256',
+      'options.flags.compiled: "yes" is not allowed; expected true or false',
+      expect.stringMatching(/^options\.neat\.genome\.numInputs: set by the workload/),
+      expect.stringMatching(/^options\.topolgy: unknown key \(did you mean "topology"\?\)/),
+    ]);
+    const comparison = await call('startComparison', { trainer: 'rl', seed: 1, budget: { seconds: 1 }, options: { horizon: 5 } });
+    expect(comparison.error?.issues).toEqual(['options.horizon: 5 is not allowed; expected an integer >= 10 and <= 10000']);
+    expect(((await call('listRuns', {})).result as unknown[]).length).toBe(before);
     await expectAlive();
   });
 });

@@ -101,9 +101,14 @@ describe('NEAT trainer', () => {
   });
 
   it('rejects bad options naming the key, and unsafe changes on resume', async () => {
-    await expect(runNeatTrainer(context(config(2, 'optimized', { neat: { genome: { weight: { mutateRate: 3 } } } })).context))
-      .rejects.toThrow(/neat\.genome\.weight\.mutateRate: 3 is not allowed/);
-    await expect(runNeatTrainer(context(config(2, 'optimized', { envsPerGenom: 3 })).context)).rejects.toThrow(/envsPerGenom: unknown key \(did you mean "envsPerGenome"\?\)/);
+    // The run config schema refuses them before a worker starts; the trainer checks again what it is handed.
+    expect(() => context(config(2, 'optimized', { envsPerGenom: 3 }))).toThrow(/envsPerGenom/);
+    const handed = (options: Record<string, unknown>) => {
+      const { context: valid } = context(config(2, 'optimized'));
+      return { ...valid, config: { ...valid.config, options } as TrainerRunContext['config'] };
+    };
+    await expect(runNeatTrainer(handed({ neat: { genome: { weight: { mutateRate: 3 } } } }))).rejects.toThrow(/neat\.genome\.weight\.mutateRate: 3 is not allowed/);
+    await expect(runNeatTrainer(handed({ envsPerGenom: 3 }))).rejects.toThrow(/envsPerGenom: unknown key \(did you mean "envsPerGenome"\?\)/);
     const first = context(config(2));
     await runNeatTrainer(first.context);
     const checkpoint = first.recorded.saved.at(-1) as Uint8Array;

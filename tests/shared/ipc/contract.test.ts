@@ -91,6 +91,29 @@ describe('request dispatcher', () => {
     expect(bad.ok === false && bad.error.issues?.some((issue) => issue.startsWith('seed:'))).toBe(true);
   });
 
+  it('refuses bad trainer options before the service is called, listing every bad key with its range', async () => {
+    let called = false;
+    const dispatch = createRequestDispatcher(fakeService({ startRun: async () => ((called = true), record) }));
+    const params = { ...validConfig, trainer: 'rl', options: { envs: 0, gamma: 1.5, flags: { fp16: 1 }, wat: true } };
+    const response = await dispatch({ kind: 'request', id: 6, method: 'startRun', params });
+    expect(response).toMatchObject({ id: 6, ok: false, error: { code: 'bad-request', message: 'Invalid parameters for startRun' } });
+    expect(response.ok === false && response.error.issues).toEqual([
+      'options.envs: 0 is not allowed; expected an integer >= 1 and <= 1024',
+      'options.gamma: 1.5 is not allowed; expected a number >= 0 and <= 1',
+      'options.flags.fp16: 1 is not allowed; expected true or false',
+      expect.stringMatching(/^options\.wat: unknown key; allowed keys: algorithm, envs, horizon/),
+    ]);
+    expect(called).toBe(false);
+  });
+
+  it('passes the top-level RL flags of older clients on under flags', async () => {
+    let received: unknown;
+    const dispatch = createRequestDispatcher(fakeService({ startRun: async (config) => ((received = config), record) }));
+    await dispatch({ kind: 'request', id: 7, method: 'startRun', params: { ...validConfig, trainer: 'rl', options: { batchedActing: true, learningRate: 0.001 } } });
+    expect(received).toMatchObject({ trainer: 'rl', options: { learningRate: 0.001, flags: { batchedActing: true } } });
+    expect((received as { options: object }).options).not.toHaveProperty('batchedActing');
+  });
+
   it('passes validated parameters to the service and returns its result', async () => {
     let received: unknown;
     const dispatch = createRequestDispatcher(fakeService({ startRun: async (config) => ((received = config), record) }));
