@@ -1,10 +1,10 @@
 // The `traindeck` command: train, serve, compare, data, runs, experiment, worker, bench. Usage mistakes print a clear
 // message and exit 2; failures exit 1.
 import { UsageError } from './arguments.ts';
-import { trainCommand, trainUsage } from './commands/train.ts';
+import { trainCommand, trainHelp, trainUsage } from './commands/train.ts';
 import { serveCommand, serveUsage } from './commands/serve.ts';
 import { dataCommand, dataUsage } from './commands/data.ts';
-import { compareCommand, compareUsage } from './commands/compare.ts';
+import { compareCommand, compareHelp, compareUsage } from './commands/compare.ts';
 import { benchCommand, benchUsage } from './commands/bench.ts';
 import { runsCommand, runsUsage } from './commands/runs.ts';
 import { experimentCommand, experimentUsage } from './commands/experiment.ts';
@@ -26,14 +26,15 @@ Commands:
 
 Run "traindeck <command> --help" for a command's options.`;
 
-const commands: Record<string, { run: (args: string[]) => Promise<number>; usage: string }> = {
-  train: { run: trainCommand, usage: trainUsage },
+/** `help`, where given, is the --help text for the arguments (e.g. a trainer's --set keys). */
+const commands: Record<string, { run: (args: string[]) => Promise<number>; usage: string; help?: (args: string[]) => string }> = {
+  train: { run: trainCommand, usage: trainUsage, help: trainHelp },
   serve: { run: serveCommand, usage: serveUsage },
   data: { run: dataCommand, usage: dataUsage },
   runs: { run: runsCommand, usage: runsUsage },
   experiment: { run: experimentCommand, usage: experimentUsage },
   worker: { run: workerCommand, usage: workerUsage },
-  compare: { run: compareCommand, usage: compareUsage },
+  compare: { run: compareCommand, usage: compareUsage, help: compareHelp },
   bench: { run: benchCommand, usage: benchUsage },
 };
 
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${command.usage}\n`);
+    process.stdout.write(`${command.help?.(rest) ?? command.usage}\n`);
     return 0;
   }
   try {

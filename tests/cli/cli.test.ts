@@ -50,7 +50,29 @@ describe('traindeck train', () => {
   it('refuses options the baseline would silently ignore, before any worker starts', () => {
     const { code, stderr } = traindeck('train', 'baseline', '--seconds', '2', '--set', 'envs=8');
     expect(code).toBe(1);
-    expect(stderr).toMatch(/Invalid baseline options\n\s+options\.envs: the baseline trainer takes no options/);
+    expect(stderr).toMatch(/Invalid run configuration\n\s+options\.envs: unknown key; this trainer takes no options/);
+  });
+
+  it('refuses bad --set values before any worker starts, naming every key with its allowed range', () => {
+    const { code, stderr } = traindeck('train', 'rl', '--seconds', '2', '--set', 'horizon=5', '--set', 'flags.fp16=maybe', '--set', 'env.tradeFraction=2', '--set', 'gama=0.9');
+    expect(code).toBe(1);
+    expect(stderr.split('\n').map((line) => line.trim())).toEqual(expect.arrayContaining([
+      'traindeck train: Invalid run configuration',
+      'options.horizon: 5 is not allowed; expected an integer >= 10 and <= 10000',
+      'options.flags.fp16: "maybe" is not allowed; expected true or false',
+      'options.env.tradeFraction: 2 is not allowed; expected a number >= 0.01 and <= 1',
+      expect.stringMatching(/^options\.gama: unknown key \(did you mean "gamma"\?\)/),
+    ]));
+    expect(JSON.parse(traindeck('runs', 'list', '--json').stdout).filter((run: { trainer: string }) => run.trainer === 'rl')).toEqual([]);
+  });
+
+  it('lists a trainer\'s --set keys from its settings declaration', () => {
+    const { code, stdout } = traindeck('train', 'neat', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--set keys of the neat trainer/);
+    expect(stdout).toMatch(/\n {2}neat\.populationSize +integer >= 2, <= 100000 genomes; default 50\. Genomes per population\./);
+    expect(stdout).toMatch(/\n {2}flags\.compiled +true \| false; default original: false, optimized: true\./);
+    expect(stdout).not.toMatch(/numInputs/);
   });
 
   it('fails with exit code 1 on a dataset that does not exist', () => {

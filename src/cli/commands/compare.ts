@@ -7,7 +7,7 @@ import { integerOption, parseCommandArguments, UsageError } from '../arguments.t
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ProgressBar } from '../progress-bar.ts';
-import { budgetFlagOptions, budgetFromFlags, mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
+import { budgetFlagOptions, budgetFromFlags, mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor, usageWithSettings } from './trainer-flags.ts';
 
 export const compareUsage = `Usage: traindeck compare <${trainerNames.join('|')}> [options]
 
@@ -22,8 +22,11 @@ Options:
   --dataset NAME     dataset (default: "default")
   --ablate           measure each optimization flag alone (rl, neat) instead
   --json             one JSON object instead of a table
-  --set key=value    trainer option for both runs (repeatable), plus the trainer flags of "train"
+  --set key=value    trainer setting for both runs (repeatable), plus the trainer flags of "train";
+                     "traindeck compare <trainer> --help" lists every key of that trainer
   --data-dir DIR     where runs write`;
+
+export const compareHelp = usageWithSettings(compareUsage);
 
 export async function compareCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArguments(args, {

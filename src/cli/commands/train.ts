@@ -6,7 +6,7 @@ import { choiceOption, integerOption, parseCommandArguments, UsageError } from '
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ProgressBar } from '../progress-bar.ts';
-import { budgetFlagOptions, budgetFromFlags, mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor } from './trainer-flags.ts';
+import { budgetFlagOptions, budgetFromFlags, mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor, trainerFlagsUsage, usageWithSettings } from './trainer-flags.ts';
 
 export const trainUsage = `Usage: traindeck train <${trainerNames.join('|')}> [options]
 
@@ -21,9 +21,11 @@ Options:
   --json                      print one JSON summary at the end instead of progress
   --data-dir DIR              where runs write (default: $TRAINDECK_HOME or ~/.traindeck)
 
-RL:    --algo reinforce|ppo  --envs N  --accum K  --backend auto|onnx|tfjs-node|tfjs-webgpu|tfjs-wasm|js
-NEAT:  --objectives return,drawdown,turnover (NSGA-II selection)  --threads N
-Any trainer option: --set key=value (repeatable; dotted keys, JSON values), e.g. --set neat.populationSize=80`;
+${trainerFlagsUsage}
+Any trainer setting: --set key=value (repeatable; dotted keys, JSON values), e.g. --set neat.populationSize=80;
+"traindeck train <trainer> --help" lists every key of that trainer with its range and default.`;
+
+export const trainHelp = usageWithSettings(trainUsage);
 
 export async function trainCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArguments(args, {
