@@ -48,7 +48,7 @@ describe('traindeck experiment', () => {
   it.each([
     ['a JSON mistake, by line and column', '{ "name": "x",\n  "seeds": [1,]\n}', 2, /spec\.json:2:15: not valid JSON: expected another value after ","/],
     ['a schema mistake, by key', { name: 'x', trainer: 'rl', seeds: [1, 1], budget: { generations: 3 } }, 1, /budget\.generations: the rl trainer does not count generations.*\n\s+seeds: seeds must not repeat/],
-    ['a setting no trial may take, by point and key', { name: 'x', trainer: 'rl', seeds: [1], budget: { seconds: 5 }, space: { learningRate: [0.001, 7] } }, 1, /learningRate=7: options\.learningRate must be in 0\.\.1, got 7/],
+    ['a setting no trial may take, by point and key', { name: 'x', trainer: 'rl', seeds: [1], budget: { seconds: 5 }, space: { learningRate: [0.001, 7] } }, 1, /learningRate=7: options\.learningRate: 7 is not allowed; expected a number >= 0 and <= 1/],
     ['a dataset that does not exist', { name: 'x', trainer: 'baseline', seeds: [1], budget: { seconds: 5 }, dataset: 'nope' }, 1, /Dataset "nope" does not exist/],
   ])('refuses %s before anything runs', (_what, spec, code, message) => {
     const result = traindeck('experiment', 'run', specFile('spec.json', spec));

@@ -113,7 +113,7 @@ describe('rlTrainer', () => {
   });
 
   it('names a bad setting', async () => {
-    await expect(rlTrainer(makeContext({ options: { gamma: 2 } }).context)).rejects.toThrow('options.gamma must be in 0..1, got 2');
+    await expect(rlTrainer(makeContext({ options: { gamma: 2 } }).context)).rejects.toThrow('invalid RL options: gamma: 2 is not allowed; expected a number >= 0 and <= 1');
     await expect(rlTrainer(makeContext({ options: { env: { takerFee: 5 } } }).context)).rejects.toThrow(/takerFee/);
   });
 });
