@@ -62,6 +62,7 @@ let previousBaseline = createReturnBaseline(config.horizon);
 const agg = { long: 0, rows: 0, trades: 0, entropy: 0, pBuyFlat: 0, flat: 0, pSellLong: 0, longRows: 0 };
 const groups = ['flat HOLD', 'flat BUY', 'long HOLD', 'long SELL'];
 let groupSums = new Float64Array(8);
+let explained = { state: 0, value: 0, count: 0 };
 let quarterSums = new Float64Array(8);
 while (training.counters.updates < updates) {
   const before = training.counters.updates;
@@ -82,8 +83,35 @@ while (training.counters.updates < updates) {
   agg.entropy += report.terms.entropy;
   // the loss weights this rollout was learned with: the baseline as it was before the rollout
   const states = Uint8Array.from({ length: buffer.size }, (_, row) => positionState(buffer.observations, row));
-  const weights = reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, closingCosts(buffer, DEFAULT_ENV_PARAMS, config.closingCost ? fullClosingCost(DEFAULT_ENV_PARAMS) : 0), buffer.envs, buffer.horizon, config.gamma, previousBaseline, new Float32Array(buffer.size));
-  previousBaseline = { sums: training.baseline.sums.slice(), weights: training.baseline.weights.slice() };
+  // with the learned baseline, V(s) from the acting pass (in the buffer) as the training used it
+  const learnedBaseline = config.baseline === 'value' ? { values: buffer.values, returns: new Float32Array(buffer.size) } : undefined;
+  const weights = reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, closingCosts(buffer, DEFAULT_ENV_PARAMS, config.closingCost ? fullClosingCost(DEFAULT_ENV_PARAMS) : 0), buffer.envs, buffer.horizon, config.gamma, { sums: previousBaseline.sums.slice(), weights: previousBaseline.weights.slice() }, new Float32Array(buffer.size), learnedBaseline);
+  // how much of the returns' variance each baseline explains, 1 − Var(G − b)/Var(G): the part of an
+  // action's credit that is the market's noise is what the baseline leaves unexplained
+  {
+    const returnsG = new Float32Array(buffer.size);
+    reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, closingCosts(buffer, DEFAULT_ENV_PARAMS, config.closingCost ? fullClosingCost(DEFAULT_ENV_PARAMS) : 0), buffer.envs, buffer.horizon, config.gamma, previousBaseline, new Float32Array(buffer.size), { values: new Float32Array(buffer.size), returns: returnsG });
+    const residual = (baselineOf: (row: number) => number) => {
+      let sumG = 0, sumG2 = 0, sumR = 0, sumR2 = 0, n = 0;
+      for (let row = 0; row < buffer.size; row++) {
+        if (!buffer.alive[row]) continue;
+        const g = returnsG[row];
+        const r = g - baselineOf(row);
+        sumG += g; sumG2 += g * g; sumR += r; sumR2 += r * r; n++;
+      }
+      return 1 - (sumR2 / n - (sumR / n) ** 2) / (sumG2 / n - (sumG / n) ** 2);
+    };
+    const stateBaseline = (row: number) => {
+      const cell = states[row] * buffer.horizon + Math.floor(row / buffer.envs);
+      return previousBaseline.weights[cell] > 0 ? previousBaseline.sums[cell] / previousBaseline.weights[cell] : 0;
+    };
+    explained.state += residual(stateBaseline);
+    if (training.layout.value) explained.value += residual((row) => stateBaseline(row) + buffer.values[row]);
+    explained.count++;
+  }
+  // b(t, p) as the state baseline would have it (the training's own with that baseline; kept here
+  // for comparison with the learned one, which leaves the training's unused)
+  reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, closingCosts(buffer, DEFAULT_ENV_PARAMS, config.closingCost ? fullClosingCost(DEFAULT_ENV_PARAMS) : 0), buffer.envs, buffer.horizon, config.gamma, previousBaseline, new Float32Array(buffer.size));
   for (let row = 0; row < buffer.size; row++) {
     const long = buffer.observations[row * OBSERVATION_WIDTH + POSITION_INDEX] > 0;
     const action = buffer.actions[row];
@@ -103,7 +131,7 @@ while (training.counters.updates < updates) {
   const acting = await backends.acting.act(training.state, rows);
   const learned = await backends.learning.learn(training.state, {
     ...rows, actions: buffer.actions, dropoutMasks: drawDropoutMasks(training.layout, buffer.size, diagnosticRandom),
-    loss: { kind: 'reinforce', weights, entropyCoefficient: config.entropyCoefficient },
+    loss: { kind: 'reinforce', weights, entropyCoefficient: config.entropyCoefficient, ...(learnedBaseline ? { value: { returns: learnedBaseline.returns, valueCoefficient: config.valueCoefficient } } : {}) },
   });
   let kl = 0;
   for (let row = 0; row < buffer.size; row++) {
@@ -138,6 +166,7 @@ while (training.counters.updates < updates) {
     klActLearn: Number((kl / buffer.size).toExponential(2)),
     advantage: Object.fromEntries(groups.map((name, g) => [name, `${round(groupSums[g * 2] / Math.max(1, groupSums[g * 2 + 1]))} (n=${groupSums[g * 2 + 1]})`])),
     advantageByQuarter: [0, 1, 2, 3].map((q) => round(quarterSums[q * 2] / Math.max(1, quarterSums[q * 2 + 1]))),
+    explainedVariance: { state: round(explained.state / explained.count), ...(training.layout.value ? { value: round(explained.value / explained.count) } : {}) },
     bnMeanGapSigma: round(meanGap / learned.batchMean.length),
     bnVarianceRatio: round(varRatio / learned.batchMean.length),
     gradientNorms: layerNorms,
@@ -148,6 +177,7 @@ while (training.counters.updates < updates) {
   rollouts = 0;
   Object.keys(agg).forEach((key) => { agg[key as keyof typeof agg] = 0; });
   groupSums = new Float64Array(8);
+  explained = { state: 0, value: 0, count: 0 };
   quarterSums = new Float64Array(8);
 }
 await backends.acting.dispose();

@@ -5,7 +5,7 @@ import {
   batchNormBackward, batchNormForward, columnMoments, linearForward, linearInputGradient, linearWeightGradient,
   logSoftmax, relu, reluBackward, transpose,
 } from './js-kernels.ts';
-import { policyLoss, type LossTerms } from './loss.ts';
+import { policyLoss, requireValueTarget, type LossTerms } from './loss.ts';
 import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
 
 /** Parameters converted to float64, with every weight matrix also stored transposed for the forward pass. */
@@ -222,6 +222,7 @@ export function learnFloat64(layout: NetworkLayout, prepared: PreparedParameters
   logSoftmax(activations.logits, rows, ACTIONS, logProbs);
   const gradLogits = new Float64Array(rows * ACTIONS);
   const gradValues = layout.value ? new Float64Array(rows) : undefined;
+  if (layout.value) requireValueTarget(batch.loss);
   const terms = policyLoss(logProbs, activations.values, batch.actions, batch.loss, rows, gradLogits, gradValues);
   const gradient = backward(layout, prepared, activations, gradLogits, gradValues);
   const batchMean = new Float64Array(layout.normFeatures);

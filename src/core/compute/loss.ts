@@ -2,14 +2,14 @@
 // the logits and the value output. The js backend backpropagates from here; the other backends
 // compute the same formulas in their own graphs and the trainer uses this file for the figures.
 import { ACTIONS } from '../rl/network.ts';
-import type { LossSpec } from './types.ts';
+import type { LossSpec, ValueTarget } from './types.ts';
 
 export interface LossTerms {
   /** Total loss that the gradient descends. */
   loss: number;
   /** Policy part (REINFORCE or the PPO clipped surrogate, negated). */
   policyLoss: number;
-  /** Mean squared value error (PPO), 0 otherwise. */
+  /** Mean squared value error (PPO, REINFORCE with a learned baseline), 0 otherwise. */
   valueLoss: number;
   /** Mean policy entropy in nats. */
   entropy: number;
@@ -36,6 +36,7 @@ export function policyLoss(
   let valueSum = 0;
   let entropySum = 0;
   let clipped = 0;
+  const valueTarget = valueTargetOf(spec);
   for (let row = 0; row < size; row++) {
     const base = row * ACTIONS;
     const action = actions[row];
@@ -58,11 +59,11 @@ export function policyLoss(
       if (clippedRatio !== ratio) clipped++;
       policySum -= useUnclipped ? unclippedSurrogate : clippedSurrogate;
       coefficient = useUnclipped ? -unclippedSurrogate * scale : 0;
-      if (values) {
-        const error = values[row] - spec.returns[row];
-        valueSum += error * error;
-        if (gradValues) gradValues[row] = spec.valueCoefficient * 2 * error * scale;
-      }
+    }
+    if (values && valueTarget) {
+      const error = values[row] - valueTarget.returns[row];
+      valueSum += error * error;
+      if (gradValues) gradValues[row] = valueTarget.valueCoefficient * 2 * error * scale;
     }
     if (gradLogits) {
       // d log π(a)/dz_j = 1[j=a] − p_j ;  dH/dz_j = −p_j (log p_j + H)
@@ -77,6 +78,18 @@ export function policyLoss(
   const policy = policySum * scale;
   const value = valueSum * scale;
   const entropy = entropySum * scale;
-  const valueCoefficient = spec.kind === 'ppo' ? spec.valueCoefficient : 0;
+  const valueCoefficient = valueTarget ? valueTarget.valueCoefficient : 0;
   return { loss: policy + valueCoefficient * value - beta * entropy, policyLoss: policy, valueLoss: value, entropy, clipFraction: clipped * scale };
+}
+
+/** The value head's regression target of a loss: PPO's, or REINFORCE's with a learned baseline; undefined without one. */
+export function valueTargetOf(spec: LossSpec): ValueTarget | undefined {
+  return spec.kind === 'ppo' ? spec : spec.value;
+}
+
+/** The value target a network with a value head needs (the backends' graphs take it as input). */
+export function requireValueTarget(spec: LossSpec): ValueTarget {
+  const target = valueTargetOf(spec);
+  if (!target) throw new Error(`${spec.kind} loss without value targets for a network with a value head`);
+  return target;
 }

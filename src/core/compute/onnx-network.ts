@@ -132,16 +132,11 @@ export function foldBatchNorm(layout: NetworkLayout, state: NetworkState): Map<s
   return inputs;
 }
 
-/** Names of the learning graph's loss inputs for each loss kind, each [B,1] except the scalars [1]. */
-export const learningLossInputs: Record<LossSpec['kind'], string[]> = {
-  reinforce: ['weights'],
-  ppo: ['advantages', 'oldLogProbs', 'returns', 'clipEpsilon', 'valueCoefficient'],
-};
-
 /**
  * Learning graph. Inputs: the weight tensors, observations [B,122], actionMasks [B,3] (uint8), actionsOneHot [B,3], the
  * uint8 dropout keep-masks mask0..mask3 [B,width] (when dropout > 0), scale [1] (= 1/B), entropyCoefficient
- * [1] and the loss inputs above. Outputs: gradient [P], batchMean [S], batchVariance [S],
+ * [1] and the loss inputs: REINFORCE weights [B,1]; PPO advantages [B,1], oldLogProbs [B,1], clipEpsilon [1]; with a value
+ * head, returns [B,1] and valueCoefficient [1] (its regression). Outputs: gradient [P], batchMean [S], batchVariance [S],
  * logProbs [B,3] (and values [B,1]).
  *
  * Written for speed on the CPU provider, where the elementwise passes over [B, width] cost more in
@@ -219,16 +214,18 @@ export function buildLearningGraph(layout: NetworkLayout, kind: LossSpec['kind']
   } else {
     const advantages = g.input('advantages', [BATCH, 1]);
     const oldLogProbs = g.input('oldLogProbs', [BATCH, 1]);
-    const returns = g.input('returns', [BATCH, 1]);
     const clipEpsilon = g.input('clipEpsilon', [1]);
-    const valueCoefficient = g.input('valueCoefficient', [1]);
     const ratio = g.op('Exp', [g.sub(g.sumColumns(g.mul(logProbs, oneHot)), oldLogProbs)]);
     const one = g.scalar(1);
     const clipped = g.op('Min', [g.op('Max', [ratio, g.sub(one, clipEpsilon)]), g.add(one, clipEpsilon)]);
     const unclippedSurrogate = g.mul(ratio, advantages);
     const useUnclipped = g.op('Cast', [g.op('LessOrEqual', [unclippedSurrogate, g.mul(clipped, advantages)])], { to: TensorType.float });
     coefficient = g.mul(g.neg(g.mul(unclippedSurrogate, useUnclipped)), scale);
-    gradValue = g.mul(g.mul(valueCoefficient, g.mul(scale, g.scalar(2))), g.sub(value!, returns));
+  }
+  if (value) {
+    const returns = g.input('returns', [BATCH, 1]);
+    const valueCoefficient = g.input('valueCoefficient', [1]);
+    gradValue = g.mul(g.mul(valueCoefficient, g.mul(scale, g.scalar(2))), g.sub(value, returns));
   }
   const gradLogits = g.add(
     g.mul(coefficient, g.sub(oneHot, probabilities)),

@@ -4,6 +4,7 @@
 // installed, cpu everywhere (always last).
 import type * as Ort from 'onnxruntime-node';
 import { ACTIONS, type NetworkLayout, type NetworkState } from '../rl/network.ts';
+import { requireValueTarget } from './loss.ts';
 import { buildActingGraph, buildLearningGraph, foldBatchNorm, weightInputSpecs } from './onnx-network.ts';
 import { OBSERVATION_WIDTH, type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type LossSpec, type ObservationBatch, type PolicyOutput } from './types.ts';
 
@@ -147,9 +148,12 @@ export class OnnxBackend implements ComputeBackend {
     } else {
       feeds.advantages = column(loss.advantages);
       feeds.oldLogProbs = column(loss.oldLogProbs);
-      feeds.returns = column(loss.returns);
       feeds.clipEpsilon = scalar(loss.clipEpsilon);
-      feeds.valueCoefficient = scalar(loss.valueCoefficient);
+    }
+    if (this.layout.value) {
+      const target = requireValueTarget(loss);
+      feeds.returns = column(target.returns);
+      feeds.valueCoefficient = scalar(target.valueCoefficient);
     }
     const results = await session.run(feeds);
     return {

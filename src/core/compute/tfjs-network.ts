@@ -3,6 +3,7 @@
 // forward pass and loss as js.ts and loss.ts; weights are uploaded once per network version.
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { ACCOUNT_FEATURES, ACTIONS, BATCH_NORM_EPSILON, linearLayers, MACRO_FEATURES, MICRO_FEATURES, type NetworkLayout, type NetworkState } from '../rl/network.ts';
+import { requireValueTarget } from './loss.ts';
 import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type BackendName, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
@@ -220,7 +221,10 @@ export class TfjsBackend implements ComputeBackend {
         const unclipped = tf.mul(ratio, advantages);
         const clipped = tf.mul(tf.clipByValue(ratio, 1 - loss.clipEpsilon, 1 + loss.clipEpsilon), advantages);
         coefficient = tf.mul(tf.mul(unclipped, tf.cast(tf.lessEqual(unclipped, clipped), 'float32')), -scale);
-        gradValue = tf.mul(tf.sub(value!, column(loss.returns)), loss.valueCoefficient * 2 * scale);
+      }
+      if (value) {
+        const target = requireValueTarget(loss);
+        gradValue = tf.mul(tf.sub(value, column(target.returns)), target.valueCoefficient * 2 * scale);
       }
       const gradLogits = tf.add(tf.mul(coefficient, tf.sub(oneHot, probabilities)), tf.mul(tf.mul(probabilities, tf.add(logProbs, entropy)), loss.entropyCoefficient * scale));
       // backward

@@ -26,11 +26,22 @@ export interface ObservationBatch {
 /** Added to a masked action's logit: far below any real logit, yet finite (fp16 holds it) so 0·log p stays 0. */
 export const MASKED_LOGIT_OFFSET = -1e4;
 
-/** REINFORCE: loss = −mean(w·log π(a|s)) − β·mean(H), with w the normalised returns. */
+/**
+ * REINFORCE: loss = −mean(w·log π(a|s)) − β·mean(H), with w the normalised advantages; with a learned
+ * baseline (`value`), + c_v·mean((V − G)²) regresses the value head on the returns G.
+ */
 export interface ReinforceLoss {
   kind: 'reinforce';
   weights: Float32Array;
   entropyCoefficient: number;
+  /** The learned baseline's targets (the returns) and loss weight; absent with the state baseline (no value head). */
+  value?: ValueTarget;
+}
+
+/** Regression of the value head: c_v·mean((V − R)²). */
+export interface ValueTarget {
+  returns: Float32Array;
+  valueCoefficient: number;
 }
 
 /** PPO: loss = −mean(min(r·A, clip(r, 1±ε)·A)) + c_v·mean((V − R)²) − β·mean(H), r = π/π_old. */

@@ -24,7 +24,8 @@ export interface TrainingCounters {
 export interface CheckpointHeader {
   format: 'traindeck-rl';
   seed: number;
-  config: RlSettings;
+  /** The run's settings; `baseline` is absent in checkpoints written before the learned baseline. */
+  config: Omit<RlSettings, 'baseline'> & Partial<Pick<RlSettings, 'baseline'>>;
   counters: TrainingCounters;
   random: Record<RandomStream, RandomState>;
   adamStep: number;
@@ -51,6 +52,8 @@ export function checkHeader(header: unknown): CheckpointHeader {
   if (!Number.isSafeInteger(fields.seed) || (fields.seed as number) < 0 || (fields.seed as number) >= 2 ** 32) fail('seed', fields.seed, 'a whole number from 0 to 2^32-1');
   const config = record(fields.config, 'config');
   if (config.algorithm !== 'reinforce' && config.algorithm !== 'ppo') fail('config.algorithm', config.algorithm, '"reinforce" or "ppo"');
+  // absent in checkpoints written before the learned baseline: those used b(t, p)
+  if (config.baseline !== undefined && config.baseline !== 'value' && config.baseline !== 'state') fail('config.baseline', config.baseline, '"value" or "state"');
   const counters = record(fields.counters, 'counters');
   for (const name of ['episodes', 'rollouts', 'updates', 'envSteps'] as const) count(counters[name], `counters.${name}`);
   if (typeof counters.elapsedMs !== 'number' || !Number.isFinite(counters.elapsedMs) || counters.elapsedMs < 0) fail('counters.elapsedMs', counters.elapsedMs, 'a finite number from 0');

@@ -16,10 +16,11 @@ export function resolveRlSettings(mode: TrainingMode, options: unknown): RlSetti
 }
 
 /**
- * The RL-std benchmark workload, pinned: REINFORCE, episodes of 150 steps, 32 envs and 4 rollouts
- * per optimizer step when vectorized, whatever the defaults become. Benchmarks start from these.
+ * The RL-std benchmark workload, pinned: REINFORCE with the b(t, p) baseline only (82,595 parameters,
+ * no value head), episodes of 150 steps, 32 envs and 4 rollouts per optimizer step when vectorized,
+ * whatever the defaults become. Benchmarks start from these.
  */
-export const rlStdWorkloadOptions = { algorithm: 'reinforce', horizon: 150, envs: 32, accumulation: 4 } as const satisfies RlOptions;
+export const rlStdWorkloadOptions = { algorithm: 'reinforce', baseline: 'state', horizon: 150, envs: 32, accumulation: 4 } as const satisfies RlOptions;
 
 /** Envs actually stepped together. */
 export function effectiveEnvs(config: RlSettings): number {

@@ -1,15 +1,19 @@
-// REINFORCE with a state-dependent baseline, top to bottom: discounted returns G_t = r_t + γ·G_{t+1}
-// (γ = 0.99); advantages A_t = G_t − b(t, p_t), where b is the mean return earlier batches saw at
-// the same step t of the episode and the same position state p_t (short, flat, long: the sign of
-// the exposure in the observation), an exponential average over batches; A normalised over the
-// batch; loss = −mean(log π(a_t|s_t)·A_t) − β·mean(H), gradients accumulated over `accumulation`
-// rollouts, then one Adam step. Why the baseline (docs/rl.md, "Why REINFORCE drifted"): with one
-// mean over the whole batch, every action taken while long inherited the value of being long and
-// every action taken while flat the (lower) value of being flat, whatever the action; thousands of
-// HOLD rows a batch then pushed the rare BUY up while flat and SELL down while long, and the policy
-// walked into always-long. b depends only on the state (step, position), and only on earlier
-// batches, so the gradient stays unbiased. The original path runs per-step loops over plain
-// arrays; the optimized path does it for the whole N×T batch at once.
+// REINFORCE with a baseline, top to bottom: discounted returns G_t = r_t + γ·G_{t+1} (γ = 0.99),
+// an open position charged its closing cost after the last step; advantages A_t = G_t − b(t, p_t)
+// − V(s_t), normalised over the batch; loss = −mean(log π(a_t|s_t)·A_t) − β·mean(H), gradients
+// accumulated over `accumulation` rollouts, then one Adam step. The baseline has two parts (docs/rl.md,
+// "Why REINFORCE drifted"):
+// - b(t, p): the mean return earlier batches saw at the same step t of the episode and the same
+//   position state p (short, flat, long), an exponential average over batches. It explains what the
+//   time left and the position imply (fees while exploring, the closing cost), which the network
+//   cannot: the step is not in the observation.
+// - V(s) (`baseline: value`, the default): the network's value head, seeing the market features and
+//   the account, regressed on G − b in the same loss (+ c_v·mean((V − (G − b))²); Monte Carlo targets,
+//   no bootstrapping, so this is REINFORCE with baseline, Sutton & Barto §13.4). It explains what the
+//   market state implies. `baseline: state` (the RL-std workload) leaves it out: no value head.
+// A baseline depends only on the state and on earlier batches, so the gradient stays unbiased; what
+// it changes is how much of each action's credit is noise. The original path runs per-step loops
+// over plain arrays; the optimized path does it for the whole N×T batch at once.
 import type { ComputeBackend, LearnBatch } from '../compute/types.ts';
 import { OBSERVATION_WIDTH } from '../compute/types.ts';
 import { policyLoss, type LossTerms } from '../compute/loss.ts';
@@ -38,6 +42,15 @@ export function createReturnBaseline(horizon: number): ReturnBaseline {
   return { sums: new Float64Array(POSITION_STATES * horizon), weights: new Float64Array(POSITION_STATES * horizon) };
 }
 
+/**
+ * The learned part of the baseline for one rollout: V(s) of every row from the acting pass (read),
+ * and its regression targets G − b(t, p) written beside them.
+ */
+export interface LearnedBaseline {
+  values: ArrayLike<number>;
+  returns: Float32Array;
+}
+
 /** Position state of a row from its observation: the sign of the exposure. */
 export function positionState(observations: Float32Array, row: number): number {
   const exposure = observations[row * OBSERVATION_WIDTH + POSITION_INDEX];
@@ -53,6 +66,7 @@ export function positionState(observations: Float32Array, row: number): number {
  */
 export function reinforceAdvantagesLoop(
   rewards: ArrayLike<number>, alive: ArrayLike<number>, states: ArrayLike<number>, closingCosts: ArrayLike<number>, envs: number, horizon: number, gamma: number, baseline: ReturnBaseline,
+  learned?: LearnedBaseline,
 ): number[] {
   const returns: number[] = new Array<number>(envs * horizon).fill(0);
   for (let env = 0; env < envs; env++) {
@@ -71,7 +85,8 @@ export function reinforceAdvantagesLoop(
     if (!alive[row]) continue;
     const cell = states[row] * horizon + Math.floor(row / envs);
     const b = baseline.weights[cell] > 0 ? baseline.sums[cell] / baseline.weights[cell] : 0;
-    advantages[row] = returns[row] - b;
+    advantages[row] = returns[row] - b - (learned ? learned.values[row] : 0);
+    if (learned) learned.returns[row] = returns[row] - b;
     batchSums[cell] += returns[row];
     batchCounts[cell]++;
     sum += advantages[row];
@@ -98,6 +113,7 @@ export function reinforceAdvantagesLoop(
  */
 export function reinforceAdvantagesVectorized(
   rewards: Float32Array, alive: Uint8Array, states: Uint8Array, closingCosts: Float64Array, envs: number, horizon: number, gamma: number, baseline: ReturnBaseline, out: Float32Array,
+  learned?: LearnedBaseline,
 ): Float32Array {
   const running = Float64Array.from(closingCosts, (cost) => -cost);
   const advantages = new Float64Array(envs * horizon);
@@ -112,8 +128,10 @@ export function reinforceAdvantagesVectorized(
       if (!alive[row + i]) continue;
       const cell = states[row + i] * horizon + t;
       const weight = baseline.weights[cell];
-      const advantage = value - (weight > 0 ? baseline.sums[cell] / weight : 0);
+      const b = weight > 0 ? baseline.sums[cell] / weight : 0;
+      const advantage = value - b - (learned ? learned.values[row + i] : 0);
       advantages[row + i] = advantage;
+      if (learned) learned.returns[row + i] = value - b;
       batchSums[cell] += value;
       batchCounts[cell]++;
       sum += advantage;
@@ -172,6 +190,8 @@ export interface ReinforceStepOptions {
   /** Env parameters (position levels) and the cost of closing a full position (fullClosingCost; 0 = no charge). */
   params: EnvParams;
   closingCost: number;
+  /** With a learned baseline (network with a value head): the value loss weight c_v; undefined uses b(t, p). */
+  valueCoefficient: number | undefined;
 }
 
 export interface ReinforceStepResult {
@@ -192,29 +212,36 @@ export async function reinforceStep(
   baseline: ReturnBaseline, dropoutMasks: Uint8Array[] | undefined, options: ReinforceStepOptions,
 ): Promise<ReinforceStepResult> {
   const costs = closingCosts(buffer, options.params, options.closingCost);
+  const learned = options.valueCoefficient === undefined ? undefined : { values: buffer.values, returns: new Float32Array(buffer.size) };
   let weights: Float32Array;
   if (options.vectorizedReturns) {
     const states = new Uint8Array(buffer.size);
     for (let row = 0; row < buffer.size; row++) states[row] = positionState(buffer.observations, row);
-    weights = reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, costs, buffer.envs, buffer.horizon, options.gamma, baseline, new Float32Array(buffer.size));
+    weights = reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, costs, buffer.envs, buffer.horizon, options.gamma, baseline, new Float32Array(buffer.size), learned);
   } else {
     const states: number[] = [];
     for (let row = 0; row < buffer.size; row++) states.push(positionState(buffer.observations, row));
-    weights = Float32Array.from(reinforceAdvantagesLoop(buffer.rewards, buffer.alive, states, costs, buffer.envs, buffer.horizon, options.gamma, baseline));
+    weights = Float32Array.from(reinforceAdvantagesLoop(buffer.rewards, buffer.alive, states, costs, buffer.envs, buffer.horizon, options.gamma, baseline, learned));
   }
   // the whole rollout is the batch, unless an episode ended early: then only its live rows
   const live = buffer.aliveRows();
   const size = live ? live.length : buffer.size;
+  const liveRows = (values: Float32Array) => (live ? Float32Array.from(live, (row) => values[row]) : values);
   const batch: LearnBatch = {
     ...(live ? gatherRows(buffer, live) : buffer.rows(0, buffer.size)),
     actions: live ? Uint8Array.from(live, (row) => buffer.actions[row]) : buffer.actions,
     dropoutMasks: dropoutMasks?.map((mask, block) => mask.subarray(0, size * layout.macro[block].outputs)),
-    loss: { kind: 'reinforce', weights: live ? Float32Array.from(live, (row) => weights[row]) : weights, entropyCoefficient: options.entropyCoefficient },
+    loss: {
+      kind: 'reinforce',
+      weights: liveRows(weights),
+      entropyCoefficient: options.entropyCoefficient,
+      ...(learned ? { value: { returns: liveRows(learned.returns), valueCoefficient: options.valueCoefficient! } } : {}),
+    },
   };
   const result = await backend.learn(state, batch);
   updateRunningStatistics(state, result.batchMean, result.batchVariance, size, options.batchNormMomentum);
   adam.accumulate(result.gradient);
-  const terms = policyLoss(result.logProbs, undefined, batch.actions, batch.loss, size);
+  const terms = policyLoss(result.logProbs, result.values, batch.actions, batch.loss, size);
   if (adam.accumulatedCount < options.accumulation) return { terms, updated: false, gradientNorm: Number.NaN };
   const gradientNorm = adam.apply(state);
   return { terms, updated: true, gradientNorm };

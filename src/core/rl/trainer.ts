@@ -15,7 +15,7 @@ import { rlFlagNames, type RlSettings } from '../../shared/settings/rl.ts';
 import { resolveRlSettings } from './config.ts';
 import { evaluateSplits, SELECTION_POLICY, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
 import { describeNetwork } from './network.ts';
-import { layoutFor, maskGeneratorFor, RlTraining, type BestPolicy } from './training.ts';
+import { checkpointNetworkSettings, layoutFor, maskGeneratorFor, RlTraining, type BestPolicy } from './training.ts';
 import type { DropoutMaskGenerator } from './batch.ts';
 
 /** What the worker loads for an RL run. */
@@ -33,7 +33,10 @@ const METRIC_INTERVAL_MS = 500;
 
 export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   const run = context.config;
-  const config = resolveRlSettings(run.mode, run.options);
+  // A resumed run keeps the network its checkpoint holds where its options leave the choice to the
+  // defaults, so a run saved before a default changed (the algorithm, REINFORCE's baseline) resumes.
+  const saved = await restoreFrom(context.checkpoints, checkpointNetworkSettings);
+  const config = resolveRlSettings(run.mode, { ...saved, ...run.options });
   const envParams = createEnvParams(config.env);
   const layout = layoutFor(config);
   context.reporter.progress(0, describeNetwork(layout));

@@ -57,7 +57,25 @@ export function maskGeneratorFor(config: RlSettings, makeThreaded: (() => Dropou
 }
 
 export function layoutFor(config: RlSettings): NetworkLayout {
-  return networkLayout({ valueHead: config.algorithm === 'ppo', dropout: config.dropout });
+  return networkLayout({ valueHead: hasValueHead(config), dropout: config.dropout });
+}
+
+/** PPO's critic and REINFORCE's learned baseline both are the value head. */
+export function hasValueHead(config: Pick<RlSettings, 'algorithm' | 'baseline'>): boolean {
+  return config.algorithm === 'ppo' || config.baseline === 'value';
+}
+
+/**
+ * The settings that fix a checkpoint's network (and so its arrays): the algorithm and REINFORCE's
+ * baseline, `state` in checkpoints written before the learned baseline existed.
+ */
+export function savedNetworkSettings(header: CheckpointHeader): Pick<RlSettings, 'algorithm' | 'baseline'> {
+  return { algorithm: header.config.algorithm, baseline: header.config.baseline ?? 'state' };
+}
+
+/** `savedNetworkSettings` of checkpoint bytes (checked like a restore). */
+export function checkpointNetworkSettings(bytes: Uint8Array): Pick<RlSettings, 'algorithm' | 'baseline'> {
+  return savedNetworkSettings(checkHeader(decodeCheckpoint<unknown>(bytes).header));
 }
 
 export class RlTraining {
@@ -129,6 +147,7 @@ export class RlTraining {
         vectorizedReturns: config.flags.vectorizedReturns,
         params: this.params,
         closingCost: config.closingCost ? fullClosingCost(this.params) : 0,
+        valueCoefficient: config.baseline === 'value' ? config.valueCoefficient : undefined,
       });
       terms = result.terms;
       updates = result.updated ? 1 : 0;
@@ -202,7 +221,7 @@ export class RlTraining {
   restore(bytes: Uint8Array): void {
     const decoded = decodeCheckpoint<unknown>(bytes);
     const header = checkHeader(decoded.header);
-    const conflicts = resumeConflicts(rlSettings, header.config, this.config);
+    const conflicts = resumeConflicts(rlSettings, { ...header.config, ...savedNetworkSettings(header) }, this.config);
     if (conflicts.length > 0) throw new Error(`checkpoint is of another run shape: ${conflicts.join('; ')}`);
     const source = (name: string, length: number) => {
       const array = decoded.arrays.get(name);
