@@ -6,7 +6,7 @@ import { JsBackend } from '../../../src/core/compute/js.ts';
 import { createBackend, probeBackend } from '../../../src/core/compute/registry.ts';
 import type { BackendName, ComputeBackend } from '../../../src/core/compute/types.ts';
 import { buildActingGraph, foldBatchNorm } from '../../../src/core/compute/onnx-network.ts';
-import { makeBatch, makeNetwork } from './fixtures.ts';
+import { lossCases, makeBatch, makeNetwork } from './fixtures.ts';
 
 function maxAbsError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(b.length).toBe(a.length);
@@ -32,9 +32,9 @@ afterAll(async () => {
 for (const entry of availability) {
   const title = entry.available ? `${entry.name} backend (${entry.device})` : `${entry.name} backend — skipped: ${entry.reason}`;
   describe.skipIf(!entry.available)(title, () => {
-    for (const kind of ['reinforce', 'ppo'] as const) {
-      it(`matches js for acting and learning (${kind}) within 1e-4`, async () => {
-        const { layout, state } = makeNetwork(11, kind === 'ppo');
+    for (const { kind, valueHead, label } of lossCases) {
+      it(`matches js for acting and learning (${label}) within 1e-4`, async () => {
+        const { layout, state } = makeNetwork(11, valueHead);
         const backend = await createBackend(entry.name, { layout });
         created.push(backend);
         const reference = new JsBackend(layout);
@@ -43,7 +43,7 @@ for (const entry of availability) {
           const expected = await reference.act(state, batch);
           const actual = await backend.act(state, batch);
           expect(maxAbsError(expected.probabilities, actual.probabilities)).toBeLessThan(1e-4);
-          if (kind === 'ppo') expect(maxAbsError(expected.values!, actual.values!)).toBeLessThan(1e-4);
+          if (valueHead) expect(maxAbsError(expected.values!, actual.values!)).toBeLessThan(1e-4);
         }
         const batch = makeBatch(7, 96, layout, kind);
         const expected = await reference.learn(state, batch);
@@ -56,7 +56,7 @@ for (const entry of availability) {
         expect(maxAbsError(allowed(expected.logProbs), allowed(actual.logProbs))).toBeLessThan(1e-4);
         expect(Array.from(actual.logProbs).every((value, i) => batch.actionMasks![i] === 1 || value < -1000)).toBe(true);
         expect(batch.actionMasks!.includes(0)).toBe(true);
-        if (kind === 'ppo') expect(maxAbsError(expected.values!, actual.values!)).toBeLessThan(1e-4);
+        if (valueHead) expect(maxAbsError(expected.values!, actual.values!)).toBeLessThan(1e-4);
         // the gradient is not trivially small: the comparison means something
         expect(Math.max(...Array.from(expected.gradient, Math.abs))).toBeGreaterThan(1e-2);
       });

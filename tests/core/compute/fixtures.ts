@@ -35,7 +35,7 @@ export function makeBatch(seed: number, size: number, layout: NetworkLayout, kin
     ? layout.macro.map((layer) => Uint8Array.from({ length: size * layer.outputs }, () => (random.nextFloat() < dropout ? 0 : 1)))
     : undefined;
   const loss: LossSpec = kind === 'reinforce'
-    ? { kind, weights: fill(size), entropyCoefficient: 0.01 }
+    ? { kind, weights: fill(size), entropyCoefficient: 0.01, ...(layout.value ? { value: { returns: fill(size), valueCoefficient: 0.5 } } : {}) }
     : { kind, advantages: fill(size), oldLogProbs: Float32Array.from({ length: size }, () => Math.log(random.uniform(0.2, 0.5))), returns: fill(size), clipEpsilon: 0.2, valueCoefficient: 0.5, entropyCoefficient: 0.01 };
   return {
     size,
@@ -46,3 +46,10 @@ export function makeBatch(seed: number, size: number, layout: NetworkLayout, kin
     loss,
   };
 }
+
+/** The losses every backend computes: REINFORCE without and with its learned baseline (value head), and PPO. */
+export const lossCases = [
+  { kind: 'reinforce', valueHead: false, label: 'reinforce' },
+  { kind: 'reinforce', valueHead: true, label: 'reinforce, learned baseline' },
+  { kind: 'ppo', valueHead: true, label: 'ppo' },
+] as const;

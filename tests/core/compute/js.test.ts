@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
 import { JsBackend, learnFloat64, prepareParameters } from '../../../src/core/compute/js.ts';
 import { linearLayers, networkLayout } from '../../../src/core/rl/network.ts';
-import { makeBatch, makeNetwork } from './fixtures.ts';
+import { lossCases, makeBatch, makeNetwork } from './fixtures.ts';
 
 describe('AsymmetricPolicyNetwork layout', () => {
   it('has about 83k parameters, exactly as documented', () => {
@@ -29,9 +29,9 @@ describe('AsymmetricPolicyNetwork layout', () => {
 });
 
 describe('js backend gradients', () => {
-  for (const kind of ['reinforce', 'ppo'] as const) {
-    it(`matches central finite differences (${kind})`, () => {
-      const { layout, state } = makeNetwork(3, kind === 'ppo');
+  for (const { kind, valueHead, label } of lossCases) {
+    it(`matches central finite differences (${label})`, () => {
+      const { layout, state } = makeNetwork(3, valueHead);
       const batch = makeBatch(4, 12, layout, kind);
       const base = Float64Array.from(state.parameters);
       const analytic = learnFloat64(layout, prepareParameters(layout, base), batch).gradient;

@@ -88,7 +88,7 @@ describe('RL checkpoints', () => {
     const run = training(resolveRlSettings('original', { algorithm: 'reinforce', horizon: 20 }), market);
     await run.iterate();
     run.state.parameters.fill(Number.NaN);
-    expect(() => run.saveCheckpoint(0)).toThrow(/^training diverged: parameters became non-finite at update 1 \(82,595 of 82,595 values, the first NaN at index 0\)/);
+    expect(() => run.saveCheckpoint(0)).toThrow(/^training diverged: parameters became non-finite at update 1 \(82,628 of 82,628 values, the first NaN at index 0\)/);
     await expect(run.iterate()).rejects.toThrow(/^training diverged: parameters became non-finite at update 2/);
   });
 
@@ -103,7 +103,7 @@ describe('RL checkpoints', () => {
       changed.set(name, array);
       return () => training(config, market).restore(encodeCheckpoint(header, Object.fromEntries(changed)));
     };
-    expect(restoreWith('adamM', Number.POSITIVE_INFINITY)).toThrow('RL checkpoint array adamM holds non-finite values (1 of 82,595 values, the first Infinity at index 3)');
+    expect(restoreWith('adamM', Number.POSITIVE_INFINITY)).toThrow('RL checkpoint array adamM holds non-finite values (1 of 82,628 values, the first Infinity at index 3)');
     expect(restoreWith('runningVariance', -1)).toThrow(/array runningVariance holds non-finite or negative values \(1 of \d+ values, the first -1 at index 3\)/);
     expect(restoreWith('runningMean', Number.NaN)).toThrow(DamagedCheckpointError);
   });

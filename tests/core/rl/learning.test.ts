@@ -26,11 +26,12 @@ async function testSharpe(training: RlTraining, backend: JsBackend): Promise<{ p
 describe('RL learns on a market with signal', () => {
   // budgets that learn within a few seconds each on 2 cores (js backend); learning rates above the defaults for the short budget
   const runs = [
-    { algorithm: 'reinforce', rollouts: 25, overrides: { envs: 16, learningRate: 3e-3 } },
-    { algorithm: 'ppo', rollouts: 20, overrides: { envs: 8, learningRate: 2e-3, epochs: 2 } },
+    { label: 'reinforce (learned baseline)', algorithm: 'reinforce', rollouts: 25, overrides: { envs: 16, learningRate: 3e-3 } },
+    { label: 'reinforce (state baseline)', algorithm: 'reinforce', rollouts: 25, overrides: { envs: 16, learningRate: 3e-3, baseline: 'state' } },
+    { label: 'ppo', algorithm: 'ppo', rollouts: 20, overrides: { envs: 8, learningRate: 2e-3, epochs: 2 } },
   ] as const;
-  for (const { algorithm, rollouts, overrides } of runs) {
-    it(`${algorithm}: the test Sharpe of the sampled policy rises well above the untrained policy's`, async () => {
+  for (const { label, algorithm, rollouts, overrides } of runs) {
+    it(`${label}: the test Sharpe of the sampled policy rises well above the untrained policy's`, async () => {
       const config = resolveRlSettings('optimized', { algorithm, horizon: 40, accumulation: 1, flags: { backendChoice: false, fp16: false }, ...overrides });
       const backend = new JsBackend(layoutFor(config));
       const training = new RlTraining(config, 1, { market, range: market.splits.train, params: params }, backend, backend);

@@ -5,6 +5,7 @@ import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics
 import type { RunConfig } from '../../../src/shared/run.ts';
 import type { TrainerRunContext } from '../../../src/core/trainer.ts';
 import { rlTrainer, type RlResources } from '../../../src/core/rl/trainer.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../src/core/rl/checkpoint.ts';
 import { trendMarket } from '../../fixtures/market.ts';
 
 function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: number; checkpoint?: Uint8Array } = {}) {
@@ -37,9 +38,9 @@ describe('rlTrainer', () => {
     const outcome = await rlTrainer(run.context);
     expect(outcome.stopped).toBe(false);
     expect(outcome.summary.episodes).toBe(12);
-    expect(outcome.summary.extra.parameters).toBe(82_595);
+    expect(outcome.summary.extra.parameters).toBe(82_628); // REINFORCE's learned baseline: 82,595 + the value head's 33
     expect(outcome.summary.extra.actingBackend).toBe('js');
-    expect(run.messages[0]).toMatch(/82,595 parameters/);
+    expect(run.messages[0]).toMatch(/82,628 parameters/);
     expect(run.devices[0]).toMatch(/^js on cpu/);
     const names = new Set(run.metrics.map((sample) => sample.name));
     for (const name of ['episodesPerMin', 'envStepsPerSec', 'loss', 'entropy', 'meanEpisodeReturnPct']) expect(names.has(name), name).toBe(true);
@@ -110,6 +111,24 @@ describe('rlTrainer', () => {
     expect(outcome.stopped).toBe(false);
     expect(outcome.summary.episodes).toBe(40);
     expect(outcome.summary.extra.episodesThisSession).toBe(28);
+  });
+
+  it('resumes a run saved before the learned baseline existed with the network it was saved with', async () => {
+    // such a run stored no `baseline` (the default was then b(t, p) only, no value head): strip it from a
+    // state-baseline checkpoint's header, and resume with the same options, which leave it to the default
+    const options = { horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
+    const first = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options: { ...options, baseline: 'state' } }, { stopAfterMetrics: 3 });
+    await rlTrainer(first.context);
+    const decoded = decodeCheckpoint<{ config: Record<string, unknown> }>(first.saved[0]);
+    delete decoded.header.config.baseline;
+    const old = encodeCheckpoint(decoded.header, Object.fromEntries(decoded.arrays));
+    const resumed = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { checkpoint: old });
+    const outcome = await rlTrainer(resumed.context);
+    expect(outcome.summary.episodes).toBe(40);
+    expect(outcome.summary.extra.parameters).toBe(82_595);
+    // a run that asks for the other network is refused, naming the setting
+    const refused = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options: { ...options, baseline: 'value' } }, { checkpoint: old });
+    await expect(rlTrainer(refused.context)).rejects.toThrow(/baseline/);
   });
 
   it('names a bad setting', async () => {

@@ -36,7 +36,7 @@ describe('settings declarations', () => {
 
   it('declares what a resumed run must keep', () => {
     const fixed = (trainer: 'rl' | 'neat') => leafSettings(trainerSettings[trainer]).filter(({ setting }) => setting.fixedOnResume).map(({ path }) => path.join('.'));
-    expect(fixed('rl')).toEqual(['algorithm']);
+    expect(fixed('rl')).toEqual(['algorithm', 'baseline']);
     expect(fixed('neat')).toEqual([
       'topology', 'selection', 'macroSignalSize', 'neat.genome.numInputs', 'neat.genome.numOutputs', 'neat.genome.numHidden',
       'neat.genome.feedForward', 'neat.genome.initialConnection', 'neat.genome.initialConnectionFraction', 'neat.genome.enabledDefault',
