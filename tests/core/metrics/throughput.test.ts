@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ThroughputMeter } from '../../../src/core/metrics/throughput.ts';
+import { perMinute, ThroughputMeter } from '../../../src/core/metrics/throughput.ts';
 
 describe('ThroughputMeter', () => {
   it('measures completions per minute since start while younger than the window', () => {
@@ -21,5 +21,27 @@ describe('ThroughputMeter', () => {
 
   it('is zero before anything happens', () => {
     expect(new ThroughputMeter().perMinute(123)).toBe(0);
+  });
+
+  it('keeps every completion of a busy window as it wraps and grows (the same figure as counting them)', () => {
+    const meter = new ThroughputMeter(1_000);
+    meter.start(0);
+    const times: Array<[number, number]> = [];
+    for (let t = 1; t <= 5_000; t += t < 2_000 ? 3 : 1) {
+      const count = (t % 7) + 1;
+      meter.record(t, count);
+      times.push([t, count]);
+      if (t % 250 === 0) {
+        const inWindow = times.filter(([at]) => t - at < 1_000).reduce((sum, [, n]) => sum + n, 0);
+        expect(meter.perMinute(t)).toBeCloseTo((inWindow * 60_000) / Math.min(1_000, t), 6);
+      }
+    }
+  });
+});
+
+describe('perMinute', () => {
+  it('divides completions by the span', () => {
+    expect(perMinute(30, 20_000)).toBe(90);
+    expect(perMinute(5, 0)).toBe(0);
   });
 });
