@@ -148,12 +148,14 @@ export const policyResultSchema = z.object({
 export type PolicyResult = z.infer<typeof policyResultSchema>;
 
 export const runSummarySchema = z.object({
-  /** Wall-clock seconds the trainer ran. */
+  /** Wall-clock seconds the trainer ran, over all the run's sessions (a resume adds to them). */
   seconds: z.number(),
-  /** Completed episodes (for NEAT: genome evaluations of full episodes). */
+  /** Completed episodes over all sessions (for NEAT: genome evaluations of full episodes). */
   episodes: z.number(),
-  /** Completed episodes per minute over the whole run. */
+  /** Completed episodes per minute over the whole run: episodes / seconds. */
   episodesPerMin: z.number(),
+  /** Completed generations over all sessions (NEAT; absent for trainers without generations). */
+  generations: z.number().optional(),
   /** Final equity of the evaluated policy on the test split, in quote currency. */
   finalEquity: z.number().optional(),
   /** The policy the run hands the user, on the test split; absent when the run never evaluated. */
