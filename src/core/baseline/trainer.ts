@@ -10,7 +10,7 @@ import type { MarketData } from '../features/market-data.ts';
 import { DEFAULT_ENV_PARAMS, type Action, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
-import { ThroughputMeter } from '../metrics/throughput.ts';
+import { contextLoopOptions, RunLoop } from '../run-loop.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
 import { evaluationReport, policyResult } from '../env/evaluation-report.ts';
 import type { EvaluationReport, MetricSample } from '../../shared/metrics.ts';
@@ -42,93 +42,84 @@ interface BaselineCheckpoint {
 
 const checkpointVersion = 1;
 
+/** The baseline's figures in its run summary: the random policy and buy-and-hold on the test split. */
+export type BaselineSummaryFigures = {
+  testSharpe: number | null;
+  testMaxDrawdownPct: number | null;
+  testTrades: number | null;
+  buyAndHoldFinalEquity: number | null;
+  buyAndHoldSharpe: number | null;
+};
+
 export async function runBaselineTrainer(context: TrainerRunContext<BaselineResources>): Promise<TrainerOutcome> {
   const { config, reporter, resources } = context;
   const params = resources.envParams ?? DEFAULT_ENV_PARAMS;
   const market = resources.market;
-  const { seconds, episodes: episodeBudget } = config.budget;
 
   const restored = await restoreFrom(context.checkpoints, decodeCheckpoint);
   const random = restored ? Random.fromState(restored.random) : new Random(config.seed);
   const playEpisodes = config.mode === 'optimized' ? vectorEpisodes(market, params, random) : scalarEpisodes(market, params, random);
   reporter.device('js', config.mode === 'optimized' ? `cpu (single thread, ${vectorEnvs} vectorized envs)` : 'cpu (single thread)');
 
-  let episodes = restored?.episodes ?? 0;
-  const elapsedBefore = restored?.elapsedMs ?? 0;
-  const startedAt = context.now();
-  const elapsed = () => elapsedBefore + (context.now() - startedAt);
-  const meter = new ThroughputMeter();
-  meter.start(elapsed());
+  const counts = { episodes: restored?.episodes ?? 0 };
+  const loop = new RunLoop({
+    ...contextLoopOptions(context),
+    priorMs: restored?.elapsedMs ?? 0,
+    counts,
+    yieldEveryMs: yieldIntervalMs,
+    metricsEvery: { everyMs: metricIntervalMs },
+    evaluationEvery: { everyMs: evaluationIntervalMs, atStart: true },
+    checkpointEvery: { everyMs: checkpointIntervalMs },
+  });
 
   let returnSum = 0;
   let buyAndHoldSum = 0;
   let windowEpisodes = 0;
-  let nextMetricsAt = elapsed() + metricIntervalMs;
-  let nextEvaluationAt = elapsed();
-  let nextCheckpointAt = elapsed() + checkpointIntervalMs;
-  let lastYield = context.now();
   let latestEvaluation: EvaluationReport | undefined;
-
-  const budgetFraction = () =>
-    Math.max(seconds !== undefined ? elapsed() / (seconds * 1000) : 0, episodeBudget !== undefined ? episodes / episodeBudget : 0);
-  const saveCheckpoint = () => context.checkpoints.save(encodeCheckpoint({ version: 1, episodes, elapsedMs: elapsed(), random: random.getState() }));
   // Both curves are fixed for a given seed; only their timestamps change between reports.
   const testRange = market.splits.test;
   const evaluationCurves = [
     { policy: 'random', curve: randomCurve(market, testRange, Random.derive(config.seed, evaluationSeedStream).nextUint32(), params) },
     { policy: 'buy-and-hold', curve: buyAndHoldCurve(market, testRange, params) },
   ];
-  const evaluate = (now: number) => {
-    latestEvaluation = evaluationReport('test', episodes, now, market.barIntervalMs, evaluationCurves);
+  const evaluate = () => {
+    const elapsedMs = loop.elapsedMs();
+    latestEvaluation = evaluationReport('test', counts.episodes, elapsedMs, market.barIntervalMs, evaluationCurves);
     reporter.evaluation(latestEvaluation);
     // Learning over time, as every trainer records it: the reported (random) policy's test Sharpe.
-    reporter.metrics([{ name: 'testSharpe', value: latestEvaluation.stats[0].sharpe, elapsedMs: now, step: episodes }]);
+    reporter.metrics([{ name: 'testSharpe', value: latestEvaluation.stats[0].sharpe, elapsedMs, step: counts.episodes }]);
   };
 
-  while (!context.stopRequested() && budgetFraction() < 1) {
-    const finished = playEpisodes(episodeBudget === undefined ? Infinity : episodeBudget - episodes);
-    episodes += finished.count;
-    windowEpisodes += finished.count;
-    returnSum += finished.returnPctSum;
-    buyAndHoldSum += finished.buyAndHoldPctSum;
-
-    const now = elapsed();
-    meter.record(now, finished.count);
-    if (now >= nextMetricsAt || budgetFraction() >= 1) {
-      const sample = (name: string, value: number): MetricSample => ({ name, value, elapsedMs: now, step: episodes });
-      const samples = [sample('episodes', episodes), sample('episodesPerMin', meter.perMinute(now))];
+  const { stopped } = await loop.run({
+    step: (episodesLeft) => {
+      const finished = playEpisodes(episodesLeft);
+      counts.episodes += finished.count;
+      windowEpisodes += finished.count;
+      returnSum += finished.returnPctSum;
+      buyAndHoldSum += finished.buyAndHoldPctSum;
+    },
+    metrics: () => {
+      const elapsedMs = loop.elapsedMs();
+      const sample = (name: string, value: number): MetricSample => ({ name, value, elapsedMs, step: counts.episodes });
+      const samples = [sample('episodes', counts.episodes), sample('episodesPerMin', loop.episodes.perMinute())];
       if (windowEpisodes > 0) samples.push(sample('meanEpisodeReturnPct', returnSum / windowEpisodes), sample('buyAndHoldReturnPct', buyAndHoldSum / windowEpisodes));
       reporter.metrics(samples);
-      reporter.progress(Math.min(1, budgetFraction()), `${episodes} episodes`);
       returnSum = buyAndHoldSum = windowEpisodes = 0;
-      nextMetricsAt = now + metricIntervalMs;
-    }
-    if (now >= nextEvaluationAt) {
-      evaluate(now);
-      nextEvaluationAt = now + evaluationIntervalMs;
-    }
-    if (now >= nextCheckpointAt) {
-      await saveCheckpoint();
-      nextCheckpointAt = now + checkpointIntervalMs;
-    }
-    if (context.now() - lastYield >= yieldIntervalMs) {
-      await context.yieldToHost();
-      lastYield = context.now();
-    }
-  }
+    },
+    progressMessage: () => `${counts.episodes} episodes`,
+    evaluate,
+    finish: () => {
+      evaluate();
+      return false;
+    },
+    checkpoint: (elapsedMs) => context.checkpoints.save(encodeCheckpoint({ version: 1, episodes: counts.episodes, elapsedMs, random: random.getState() })),
+  });
 
-  const stopped = budgetFraction() < 1;
-  await saveCheckpoint();
-  evaluate(elapsed());
-  const totalSeconds = elapsed() / 1000;
   const randomStats = latestEvaluation?.stats.find((stats) => stats.policy === 'random');
   const holdStats = latestEvaluation?.stats.find((stats) => stats.policy === 'buy-and-hold');
   return {
     stopped,
-    summary: {
-      seconds: totalSeconds,
-      episodes,
-      episodesPerMin: totalSeconds > 0 ? (episodes * 60) / totalSeconds : 0,
+    summary: loop.summary<BaselineSummaryFigures>({
       finalEquity: randomStats?.finalEquity,
       // The baseline hands over the random policy: the yardstick every learner must beat.
       ...(randomStats && holdStats ? { result: policyResult('uniformly random actions (the baseline learns nothing)', randomStats, holdStats, randomStats) } : {}),
@@ -139,7 +130,7 @@ export async function runBaselineTrainer(context: TrainerRunContext<BaselineReso
         buyAndHoldFinalEquity: holdStats?.finalEquity ?? null,
         buyAndHoldSharpe: holdStats?.sharpe ?? null,
       },
-    },
+    }),
   };
 }
 

@@ -101,6 +101,8 @@ export class NeatRun {
   forwardPasses = 0;
   envSteps = 0;
   episodes = 0;
+  /** Training time over all sessions, ms (the run loop sets it before each checkpoint). */
+  elapsedMs = 0;
   /** The champion chosen on validation so far (see champion.ts); undefined before the first evaluation. */
   chosen: ChosenChampion | undefined;
 
@@ -156,6 +158,7 @@ export class NeatRun {
     run.forwardPasses = Number(content.meta.forwardPasses ?? 0);
     run.envSteps = Number(content.meta.envSteps ?? 0);
     run.episodes = Number(content.meta.episodes ?? 0);
+    run.elapsedMs = Number(content.meta.elapsedMs ?? 0);
     // Checkpoints written before champions were chosen on validation have no "champion" lists.
     const chosen = content.populations.map((state) => state.lists.champion?.[0]);
     if (content.meta.championGeneration !== undefined && chosen.every((genome) => genome !== undefined)) {
@@ -176,6 +179,7 @@ export class NeatRun {
       randoms: [this.episodeRandom.getState()],
       meta: {
         forwardPasses: this.forwardPasses, envSteps: this.envSteps, episodes: this.episodes,
+        elapsedMs: this.elapsedMs,
         ...(this.chosen ? { championGeneration: this.chosen.generation, championValidationSharpe: this.chosen.validationSharpe } : {}),
       },
       populations: this.populations.map((entry) => {

@@ -6,7 +6,8 @@
 import type { MetricSample } from '../../shared/metrics.ts';
 import type { MarketData } from '../features/market-data.ts';
 import type { EnvParams } from '../env/params.ts';
-import { ThroughputMeter } from '../metrics/throughput.ts';
+import { perMinute } from '../metrics/throughput.ts';
+import { contextLoopOptions, RunLoop, type RunLoopOutcome } from '../run-loop.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
 import { restoreFrom } from '../checkpoint-integrity.ts';
 import { considerChampion, currentChampion, evaluateChampion, runChampion, type ChampionEvaluation } from './champion.ts';
@@ -75,6 +76,27 @@ export function generationMetrics(report: GenerationReport, elapsedMs: number, s
   return samples;
 }
 
+/** The NEAT trainer's figures in its run summary (over all sessions; test figures: the chosen champion). */
+export type NeatSummaryFigures = {
+  generations: number;
+  generationsPerMin: number;
+  forwardPassesPerSec: number;
+  bestFitness: number | null;
+  testReturnPct: number | null;
+  testSharpe: number | null;
+  testMaxDrawdownPct: number | null;
+  testTrades: number | null;
+  buyAndHoldTestReturnPct: number | null;
+  championGeneration: number | null;
+  championValidationSharpe: number | null;
+  lastChampionTestSharpe: number | null;
+  threads: number;
+  flags: string;
+  solved: boolean;
+  topology: string;
+  selection: string;
+};
+
 export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
   const { config, reporter, resources } = context;
   const market = resources.market;
@@ -92,26 +114,26 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
   const enabledFlags = flagNames.filter((flag) => flags[flag]).join('+') || 'none';
   reporter.device('js', `cpu, ${backend.threads} evaluation thread${backend.threads === 1 ? '' : 's'} (flags: ${enabledFlags})`);
 
-  const started = context.now();
-  const startGeneration = run.generation;
-  const startEpisodes = run.episodes;
-  const generationMeter = new ThroughputMeter();
-  const passMeter = new ThroughputMeter();
-  const stepMeter = new ThroughputMeter();
-  for (const meter of [generationMeter, passMeter, stepMeter]) meter.start(started);
-  const budget = config.budget;
-  const fractionDone = () => Math.min(1, Math.max(
-    budget.generations ? run.generation / budget.generations : 0,
-    budget.seconds ? (context.now() - started) / 1000 / budget.seconds : 0,
-    budget.episodes ? run.episodes / budget.episodes : 0,
-  ));
+  const loop = new RunLoop({
+    ...contextLoopOptions(context),
+    priorMs: run.elapsedMs,
+    counts: { get episodes() { return run.episodes; }, get generations() { return run.generation; } },
+    metricsEvery: { everyMs: 0 },
+    evaluationEvery: { every: options.evaluationInterval, count: () => run.generation },
+    checkpointEvery: { every: options.checkpointInterval, count: () => run.generation },
+  });
+  const passMeter = loop.meter(() => run.forwardPasses);
+  const stepMeter = loop.meter(() => run.envSteps);
   const params = envParamsOf(options);
   // The generation champion at the latest evaluation, and the chosen champion's test evaluation
   // (known when it was chosen in this session; recomputed at the end after a resume).
   let lastTest: ChampionEvaluation | undefined;
   let chosenTest: ChampionEvaluation | undefined;
   let bestFitness = Number.NaN;
-  const evaluateNow = async (elapsedMs: number) => {
+  let report: GenerationReport | undefined;
+  /** Evaluates the generation champion on validation and test; true when it became the chosen champion. */
+  const evaluateNow = async () => {
+    const elapsedMs = loop.elapsedMs();
     const champion = currentChampion(run);
     const validation = await evaluateChampion(championEvaluator, market, params, champion, 'validation', run.generation, elapsedMs, context.yieldToHost);
     lastTest = await evaluateChampion(championEvaluator, market, params, champion, 'test', run.generation, elapsedMs, context.yieldToHost);
@@ -122,62 +144,58 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
       { name: 'validationSharpe', value: validation.champion.sharpe, elapsedMs, step: run.generation },
       { name: 'testSharpe', value: lastTest.champion.sharpe, elapsedMs, step: run.generation },
     ]);
-    if (considerChampion(run, champion, validation.champion.sharpe)) chosenTest = lastTest;
+    const chosen = considerChampion(run, champion, validation.champion.sharpe);
+    if (chosen) chosenTest = lastTest;
+    return chosen;
   };
 
-  let stopped = false;
-  let solved = false;
+  let outcome: RunLoopOutcome;
   try {
-    while (!solved && fractionDone() < 1) {
-      if (context.stopRequested()) {
-        stopped = true;
-        break;
-      }
-      const report = await run.runGeneration(backend, context.now);
-      const now = context.now();
-      generationMeter.record(now);
-      passMeter.record(now, report.forwardPasses);
-      stepMeter.record(now, report.envSteps);
-      const elapsedMs = now - started;
-      const decision = report.populations[report.populations.length - 1].statistics;
-      bestFitness = decision.bestFitness;
-      // The decision population (micro, or the single one) reaching the fitness threshold ends the run.
-      solved = report.populations[report.populations.length - 1].solved;
-      reporter.metrics(generationMetrics(report, elapsedMs, run.generation, {
-        generationsPerMin: generationMeter.perMinute(now),
-        forwardPassesPerSec: passMeter.perMinute(now) / 60,
-        envStepsPerSec: stepMeter.perMinute(now) / 60,
-      }, run.episodes));
-      if (options.evaluationInterval > 0 && run.generation % options.evaluationInterval === 0) await evaluateNow(elapsedMs);
-      if (options.checkpointInterval > 0 && run.generation % options.checkpointInterval === 0) await context.checkpoints.save(run.checkpoint());
-      reporter.progress(fractionDone(), `generation ${run.generation}, best fitness ${bestFitness.toFixed(3)}, ${decision.species.length} species`);
-      await context.yieldToHost();
-    }
-    if (run.generation > 0 && (lastTest === undefined || lastTest.report.step !== run.generation)) await evaluateNow(context.now() - started);
-    if (run.chosen && chosenTest === undefined) {
-      // Chosen before a resume: its test figures are not in memory; trading the split again gives the same ones.
-      chosenTest = await evaluateChampion(championEvaluator, market, params, runChampion(run), 'test', run.chosen.generation, context.now() - started, context.yieldToHost);
-    }
-    // After the last evaluation, so the checkpoint holds the champion the run reports.
-    await context.checkpoints.save(run.checkpoint());
+    outcome = await loop.run({
+      step: async () => {
+        report = await run.runGeneration(backend, context.now);
+        const decision = report.populations[report.populations.length - 1];
+        bestFitness = decision.statistics.bestFitness;
+        // The decision population (micro, or the single one) reaching the fitness threshold ends the run.
+        return decision.solved;
+      },
+      metrics: () => {
+        if (!report) return;
+        reporter.metrics(generationMetrics(report, loop.elapsedMs(), run.generation, {
+          generationsPerMin: loop.generations.perMinute(),
+          forwardPassesPerSec: passMeter.perSecond(),
+          envStepsPerSec: stepMeter.perSecond(),
+        }, run.episodes));
+      },
+      progressMessage: () => `generation ${run.generation}, best fitness ${bestFitness.toFixed(3)}, ${report?.populations.at(-1)?.statistics.species.length ?? 0} species`,
+      evaluate: async () => void (await evaluateNow()),
+      finish: async () => {
+        const chosen = run.generation > 0 && (lastTest === undefined || lastTest.report.step !== run.generation) ? await evaluateNow() : false;
+        if (run.chosen && chosenTest === undefined) {
+          // Chosen before a resume: its test figures are not in memory; trading the split again gives the same ones.
+          chosenTest = await evaluateChampion(championEvaluator, market, params, runChampion(run), 'test', run.chosen.generation, loop.elapsedMs(), context.yieldToHost);
+        }
+        // a champion chosen now is saved, so the checkpoint holds the champion the run reports
+        return chosen;
+      },
+      checkpoint: (elapsedMs) => {
+        run.elapsedMs = elapsedMs;
+        return context.checkpoints.save(run.checkpoint());
+      },
+    });
   } finally {
     await backend.close();
   }
   const result = chosenTest && run.chosen ? policyResult(run.chosen.generation, run.chosen.validationSharpe, chosenTest, lastTest, market, params, config.seed) : undefined;
-  const seconds = (context.now() - started) / 1000;
-  const episodes = run.episodes - startEpisodes;
-  const generations = run.generation - startGeneration;
+  const seconds = loop.elapsedMs() / 1000;
   return {
-    stopped,
-    summary: {
-      seconds,
-      episodes,
-      episodesPerMin: seconds > 0 ? (episodes / seconds) * 60 : 0,
+    stopped: outcome.stopped,
+    summary: loop.summary<NeatSummaryFigures>({
       ...(chosenTest ? { finalEquity: chosenTest.champion.finalEquity } : {}),
       ...(result ? { result } : {}),
       extra: {
         generations: run.generation,
-        generationsPerMin: seconds > 0 ? (generations / seconds) * 60 : 0,
+        generationsPerMin: perMinute(run.generation, seconds * 1000),
         forwardPassesPerSec: seconds > 0 ? run.forwardPasses / seconds : 0,
         bestFitness: Number.isFinite(bestFitness) ? bestFitness : null,
         // The chosen champion's figures (the same as `result`), for readers of `extra`.
@@ -191,11 +209,11 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
         lastChampionTestSharpe: lastTest ? lastTest.champion.sharpe : null,
         threads: backend.threads,
         flags: enabledFlags,
-        solved,
+        solved: outcome.solved,
         topology: options.topology,
         selection: options.selection,
       },
-    },
+    }),
   };
 };
 

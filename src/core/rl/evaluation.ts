@@ -153,3 +153,21 @@ export function toEvaluationReport(evaluation: SplitEvaluation, step: number, el
     stats: evaluationPolicies.map((policy) => statsFromMetrics(policy, evaluation.metrics[policy])),
   };
 }
+
+/** The headline figures of one split's evaluation (the RL bench reports them; the run summary, a subset prefixed `test`). */
+export function splitFigures(evaluation: SplitEvaluation) {
+  const { 'policy (greedy)': greedy, 'policy (sampled)': sampled, 'buy-and-hold': buyAndHold, random } = evaluation.metrics;
+  return {
+    sharpeGreedy: greedy.sharpe,
+    returnPctSampled: sampled.totalReturn * 100,
+    tradesSampled: sampled.trades,
+    sharpeSampled: sampled.sharpe,
+    sharpeBuyAndHold: buyAndHold.sharpe,
+    sharpeRandom: random.sharpe,
+    returnPctGreedy: greedy.totalReturn * 100,
+    returnPctBuyAndHold: buyAndHold.totalReturn * 100,
+    maxDrawdownPctGreedy: greedy.maxDrawdown * 100,
+    tradesGreedy: greedy.trades,
+  };
+}
+export type SplitFigures = ReturnType<typeof splitFigures>;

@@ -6,14 +6,14 @@ import type { PolicyResult } from '../../shared/run.ts';
 import type { AutoCache } from '../compute/auto.ts';
 import { createEnvParams, type EnvParams } from '../env/params.ts';
 import type { MarketData } from '../features/market-data.ts';
-import { ThroughputMeter } from '../metrics/throughput.ts';
+import { contextLoopOptions, RunLoop } from '../run-loop.ts';
 import { Random } from '../random.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
 import { restoreFrom } from '../checkpoint-integrity.ts';
 import { disposeBackends, selectBackends, type RunBackends } from './backends.ts';
-import { rlFlagNames, type RlSettings } from '../../shared/settings/rl.ts';
+import { rlFlagNames, type RlFlagName, type RlSettings } from '../../shared/settings/rl.ts';
 import { resolveRlSettings } from './config.ts';
-import { evaluateSplits, SELECTION_POLICY, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
+import { evaluateSplits, SELECTION_POLICY, splitFigures, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
 import { describeNetwork } from './network.ts';
 import { checkpointNetworkSettings, layoutFor, maskGeneratorFor, RlTraining, type BestPolicy } from './training.ts';
 import type { DropoutMaskGenerator } from './batch.ts';
@@ -27,6 +27,28 @@ export interface RlResources {
   /** Makes a dropout-mask generator on a helper thread, used with vectorizedReturns (the worker passes one; default: masks on this thread). */
   maskGenerator?: () => DropoutMaskGenerator;
 }
+
+/** The RL trainer's figures in its run summary (test figures: the final weights; best: the best-on-validation copy). */
+export type RlSummaryFigures = {
+  algorithm: string;
+  parameters: number;
+  updates: number;
+  envSteps: number;
+  envs: number;
+  actingBackend: string;
+  learningBackend: string;
+  device: string;
+  fp16Note: string | null;
+  episodesThisSession: number;
+  autoCached?: boolean;
+  autoMeasuredAt?: string;
+  autoTimings?: string;
+  bestUpdate?: number;
+  bestValidationSharpeSampled?: number;
+  bestTestSharpeSampled?: number;
+  bestTestSharpeGreedy?: number;
+  bestTestReturnPctSampled?: number;
+} & RlTestFigures & Partial<Record<RlFlagName, boolean>>;
 
 /** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
 const METRIC_INTERVAL_MS = 500;
@@ -60,16 +82,16 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSett
   const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning, masks);
   await restoreFrom(context.checkpoints, (bytes) => training.restore(bytes));
 
-  const startedAt = context.now();
-  const priorMs = training.counters.elapsedMs;
-  const elapsed = () => priorMs + (context.now() - startedAt);
-  const episodesMeter = new ThroughputMeter();
-  const stepsMeter = new ThroughputMeter();
-  episodesMeter.start(startedAt);
-  stepsMeter.start(startedAt);
-  const startEpisodes = training.counters.episodes;
+  const loop = new RunLoop({
+    ...contextLoopOptions(context),
+    priorMs: training.counters.elapsedMs,
+    counts: training.counters,
+    metricsEvery: { everyMs: METRIC_INTERVAL_MS },
+    evaluationEvery: { every: config.evaluationEvery, count: () => training.counters.updates },
+    checkpointEvery: { every: config.checkpointEvery, count: () => training.counters.updates },
+  });
+  const envSteps = loop.meter(() => training.counters.envSteps);
   const randomSeed = Random.derive(run.seed, 1000).nextUint32();
-  let lastMetrics = startedAt;
   let returnsSum = 0;
   let returnsCount = 0;
   let lossSum = 0;
@@ -77,68 +99,49 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSett
   let lossCount = 0;
   let lastEvaluation: SplitEvaluation[] | undefined;
 
-  const budget = run.budget;
-  const budgetFraction = () => Math.min(1, Math.max(
-    budget.seconds ? elapsed() / (budget.seconds * 1000) : 0,
-    budget.episodes ? training.counters.episodes / budget.episodes : 0,
-  ));
+  /** Evaluates on validation and test; true when the policy became the best on validation. */
   const evaluate = async () => {
     lastEvaluation = await evaluateSplits({
       market, params: envParams, backend: backends.evaluation, state: training.state, splits: ['validation', 'test'],
       segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed, maskInvalidActions: config.maskInvalidActions,
     });
-    const at = { elapsedMs: elapsed(), step: training.counters.episodes };
+    const at = { elapsedMs: loop.elapsedMs(), step: training.counters.episodes };
     for (const split of lastEvaluation) reporter.evaluation(toEvaluationReport(split, training.counters.updates, at.elapsedMs));
     // learning over time: the policy being trained (its current weights) at this evaluation
     reporter.metrics(lastEvaluation.map((split) => ({ name: split.split === 'validation' ? 'validationSharpe' : 'testSharpe', value: split.metrics[SELECTION_POLICY].sharpe, ...at })));
     const validation = lastEvaluation.find((split) => split.split === 'validation');
-    if (validation) training.considerBest(validation.metrics[SELECTION_POLICY].sharpe);
-  };
-  const flushMetrics = (now: number) => {
-    const at = { elapsedMs: elapsed(), step: training.counters.episodes };
-    const samples: MetricSample[] = [
-      { name: 'episodesPerMin', value: episodesMeter.perMinute(now), ...at },
-      { name: 'envStepsPerSec', value: stepsMeter.perMinute(now) / 60, ...at },
-      { name: 'episodes', value: training.counters.episodes, ...at },
-    ];
-    if (returnsCount > 0) samples.push({ name: 'meanEpisodeReturnPct', value: returnsSum / returnsCount, ...at });
-    if (lossCount > 0 && Number.isFinite(lossSum) && Number.isFinite(entropySum)) {
-      samples.push({ name: 'loss', value: lossSum / lossCount, ...at }, { name: 'entropy', value: entropySum / lossCount, ...at });
-    }
-    reporter.metrics(samples);
-    returnsSum = returnsCount = lossSum = entropySum = lossCount = 0;
-    lastMetrics = now;
+    return validation ? training.considerBest(validation.metrics[SELECTION_POLICY].sharpe) : false;
   };
 
-  let stopped = false;
-  while (budgetFraction() < 1) {
-    if (context.stopRequested()) {
-      stopped = true;
-      break;
-    }
-    const updatesBefore = training.counters.updates;
-    const report = await training.iterate();
-    const now = context.now();
-    episodesMeter.record(now, report.episodes);
-    stepsMeter.record(now, report.envSteps);
-    for (const value of report.episodeReturnsPct) returnsSum += value;
-    returnsCount += report.episodeReturnsPct.length;
-    lossSum += report.terms.loss;
-    entropySum += report.terms.entropy;
-    lossCount++;
-    if (now - lastMetrics >= METRIC_INTERVAL_MS) {
-      flushMetrics(now);
-      reporter.progress(budgetFraction(), `${training.counters.episodes.toLocaleString('en-US')} episodes, ${training.counters.updates} updates`);
-    }
-    const crossed = (every: number) => every > 0 && Math.floor(training.counters.updates / every) > Math.floor(updatesBefore / every);
-    if (crossed(config.evaluationEvery)) await evaluate();
-    if (crossed(config.checkpointEvery)) await context.checkpoints.save(training.saveCheckpoint(elapsed()));
-    await context.yieldToHost();
-  }
-  flushMetrics(context.now());
-  // stop and budget end both save, so the run can be resumed or extended
-  await context.checkpoints.save(training.saveCheckpoint(elapsed()));
-  await evaluate();
+  const { stopped } = await loop.run({
+    step: async () => {
+      const report = await training.iterate();
+      for (const value of report.episodeReturnsPct) returnsSum += value;
+      returnsCount += report.episodeReturnsPct.length;
+      lossSum += report.terms.loss;
+      entropySum += report.terms.entropy;
+      lossCount++;
+    },
+    metrics: () => {
+      const at = { elapsedMs: loop.elapsedMs(), step: training.counters.episodes };
+      const samples: MetricSample[] = [
+        { name: 'episodesPerMin', value: loop.episodes.perMinute(), ...at },
+        { name: 'envStepsPerSec', value: envSteps.perSecond(), ...at },
+        { name: 'episodes', value: training.counters.episodes, ...at },
+      ];
+      if (returnsCount > 0) samples.push({ name: 'meanEpisodeReturnPct', value: returnsSum / returnsCount, ...at });
+      if (lossCount > 0 && Number.isFinite(lossSum) && Number.isFinite(entropySum)) {
+        samples.push({ name: 'loss', value: lossSum / lossCount, ...at }, { name: 'entropy', value: entropySum / lossCount, ...at });
+      }
+      reporter.metrics(samples);
+      returnsSum = returnsCount = lossSum = entropySum = lossCount = 0;
+    },
+    progressMessage: () => `${training.counters.episodes.toLocaleString('en-US')} episodes, ${training.counters.updates} updates`,
+    evaluate: async () => void (await evaluate()),
+    // a best policy chosen at the final evaluation is saved with it, so a continued run keeps it
+    finish: evaluate,
+    checkpoint: (elapsedMs) => context.checkpoints.save(training.saveCheckpoint(elapsedMs)),
+  });
   const test = lastEvaluation?.find((split) => split.split === 'test');
   // the best-on-validation policy, on the test split it never saw while being chosen
   const best = training.best;
@@ -148,11 +151,8 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSett
       segments: config.evaluationSegments, sampling: training.random.evaluation, randomSeed, maskInvalidActions: config.maskInvalidActions,
     }))[0]
     : test;
-  reporter.progress(stopped ? budgetFraction() : 1, stopped ? 'stopped' : 'completed');
 
-  const seconds = elapsed() / 1000;
-  const episodes = training.counters.episodes;
-  const extra: Record<string, number | string | boolean | null> = {
+  const extra: RlSummaryFigures = {
     algorithm: config.algorithm,
     parameters: layout(config),
     updates: training.counters.updates,
@@ -161,29 +161,13 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSett
     actingBackend: backends.acting.name,
     learningBackend: backends.learning.name,
     device,
-    fp16: backends.fp16,
+    // `fp16` is the flag as set (among the flags below); the note says when it could not take effect
     fp16Note: backends.fp16Note ?? null,
-    episodesThisSession: episodes - startEpisodes,
+    episodesThisSession: loop.sessionEpisodes(),
+    ...autoFigures(backends),
+    ...flagFigures(config),
+    ...(test ? testFigures(test) : {}),
   };
-  if (backends.auto) {
-    const auto = backends.auto;
-    extra.autoCached = auto.cached;
-    extra.autoMeasuredAt = auto.measuredAt;
-    extra.autoTimings = auto.measurements
-      .map((m) => (m.actMs === null ? `${m.backend}: unavailable` : `${m.backend}: act ${m.actMs.toFixed(3)} ms @${auto.actingBatch}, learn ${m.learnMs?.toFixed(1)} ms @${auto.learningBatch}`))
-      .join('; ');
-  }
-  for (const flag of rlFlagNames) extra[flag] = config.flags[flag];
-  if (test) {
-    extra.testSharpeGreedy = test.metrics['policy (greedy)'].sharpe;
-    extra.testSharpeSampled = test.metrics['policy (sampled)'].sharpe;
-    extra.testSharpeBuyAndHold = test.metrics['buy-and-hold'].sharpe;
-    extra.testSharpeRandom = test.metrics.random.sharpe;
-    extra.testReturnPctGreedy = test.metrics['policy (greedy)'].totalReturn * 100;
-    extra.testMaxDrawdownPctGreedy = test.metrics['policy (greedy)'].maxDrawdown * 100;
-    extra.testTradesGreedy = test.metrics['policy (greedy)'].trades;
-    extra.testReturnPctSampled = test.metrics['policy (sampled)'].totalReturn * 100;
-  }
   if (best && bestTest) {
     extra.bestUpdate = best.update;
     extra.bestValidationSharpeSampled = best.validationSharpe;
@@ -194,15 +178,38 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSett
   const result = test && bestTest ? policyResult(test, bestTest, best, training.counters.updates) : undefined;
   return {
     stopped,
-    summary: {
+    summary: loop.summary<RlSummaryFigures>({
       ...(result ? { result } : {}),
-      seconds,
-      episodes,
-      episodesPerMin: seconds > 0 ? ((episodes - startEpisodes) / (context.now() - startedAt)) * 60_000 : 0,
       ...(test ? { finalEquity: test.metrics[SELECTION_POLICY].finalEquity } : {}),
       extra,
-    },
+    }),
   };
+}
+
+/** How the `auto` backend choice was made, when the run asked for it. */
+function autoFigures(backends: RunBackends): Partial<RlSummaryFigures> {
+  const auto = backends.auto;
+  if (!auto) return {};
+  return {
+    autoCached: auto.cached,
+    autoMeasuredAt: auto.measuredAt,
+    autoTimings: auto.measurements
+      .map((m) => (m.actMs === null ? `${m.backend}: unavailable` : `${m.backend}: act ${m.actMs.toFixed(3)} ms @${auto.actingBatch}, learn ${m.learnMs?.toFixed(1)} ms @${auto.learningBatch}`))
+      .join('; '),
+  };
+}
+
+function flagFigures(config: RlSettings): Record<RlFlagName, boolean> {
+  return Object.fromEntries(rlFlagNames.map((flag) => [flag, config.flags[flag]])) as Record<RlFlagName, boolean>;
+}
+
+/** The split figures the summary carries for the final weights on the test split, as `test<Figure>`. */
+const summaryTestFigures = ['sharpeGreedy', 'sharpeSampled', 'sharpeBuyAndHold', 'sharpeRandom', 'returnPctGreedy', 'maxDrawdownPctGreedy', 'tradesGreedy', 'returnPctSampled'] as const;
+type RlTestFigures = { [Name in (typeof summaryTestFigures)[number] as `test${Capitalize<Name>}`]?: number };
+
+function testFigures(test: SplitEvaluation): RlTestFigures {
+  const figures = splitFigures(test);
+  return Object.fromEntries(summaryTestFigures.map((name) => [`test${name[0].toUpperCase()}${name.slice(1)}`, figures[name]]));
 }
 
 /**

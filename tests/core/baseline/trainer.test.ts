@@ -80,6 +80,25 @@ describe('baseline trainer', () => {
     expect(whole.stored.bytes?.subarray(20)).toEqual(secondHalf.stored.bytes?.subarray(20)); // same RNG state after 80 episodes
   });
 
+  it('a resumed run with a seconds budget ends when the total time spent reaches it', async () => {
+    const first = context({ seconds: 0.3 });
+    const one = await runBaselineTrainer(first.runContext);
+    expect(one.summary.seconds).toBeGreaterThanOrEqual(0.3);
+    // continued with a larger budget: it trains the time left, not the whole budget again
+    const second = context({ seconds: 0.6 }, first.stored, true);
+    const two = await runBaselineTrainer(second.runContext);
+    expect(two.stopped).toBe(false);
+    expect(two.summary.seconds).toBeGreaterThanOrEqual(0.6);
+    expect(two.summary.seconds).toBeLessThan(0.62);
+    expect(two.summary.episodes - one.summary.episodes).toBeLessThan(one.summary.episodes * 1.5);
+    expect(two.summary.episodesPerMin).toBeCloseTo((two.summary.episodes * 60) / two.summary.seconds, 6);
+    // one series: the continued run's samples carry on from the first run's time and episodes
+    const firstSamples = first.samples.filter((sample) => sample.name === 'episodes');
+    const secondSamples = second.samples.filter((sample) => sample.name === 'episodes');
+    expect(secondSamples[0].elapsedMs).toBeGreaterThan(firstSamples.at(-1)!.elapsedMs);
+    expect(secondSamples[0].step).toBeGreaterThan(one.summary.episodes);
+  });
+
   it('plays vectorized episodes in optimized mode and stops exactly at the episode budget', async () => {
     const { runContext, samples } = context({ episodes: 150 }, {}, false, 'optimized');
     const outcome = await runBaselineTrainer(runContext);

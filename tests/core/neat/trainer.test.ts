@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics.ts';
 import { runConfigSchema, type RunConfigInput } from '../../../src/shared/run.ts';
 import type { TrainerRunContext } from '../../../src/core/trainer.ts';
-import { decodeCheckpoint } from '../../../src/core/neat/checkpoint.ts';
+import { decodeCheckpoint, type CheckpointContent } from '../../../src/core/neat/checkpoint.ts';
 import { runNeatTrainer, type NeatResources } from '../../../src/core/neat/trainer.ts';
 import { exportChampionFromCheckpoint } from '../../../src/core/neat/champion.ts';
 import { regimeMarket } from '../../fixtures/market.ts';
@@ -43,6 +43,12 @@ function context(config: RunConfigInput, resume?: Uint8Array, stopAfterChecks = 
 const config = (generations: number, mode: 'original' | 'optimized' = 'optimized', extra: Record<string, unknown> = {}): RunConfigInput => ({
   trainer: 'neat', mode, seed: 99, budget: { generations }, options: { ...options, ...extra },
 });
+
+/** A checkpoint's content without the training time it records. */
+function withoutTime(bytes: Uint8Array): CheckpointContent {
+  const content = decodeCheckpoint(bytes);
+  return { ...content, meta: { ...content.meta, elapsedMs: 0 } };
+}
 
 describe('NEAT trainer', () => {
   it('streams generation metrics and champion evaluations, and checkpoints', async () => {
@@ -86,7 +92,30 @@ describe('NEAT trainer', () => {
 
     const second = context(config(5), checkpoint);
     await runNeatTrainer(second.context);
-    expect(second.recorded.saved.at(-1)).toEqual(uninterrupted);
+    // the same run, but for the training time each spent
+    expect(withoutTime(second.recorded.saved.at(-1) as Uint8Array)).toEqual(withoutTime(uninterrupted));
+  });
+
+  it('a resumed run with a seconds budget ends when the total time spent reaches it', async () => {
+    const first = context({ ...config(1), budget: { seconds: 1 } });
+    const one = await runNeatTrainer(first.context);
+    expect(one.summary.seconds).toBeGreaterThanOrEqual(1);
+    expect(decodeCheckpoint(first.recorded.saved.at(-1) as Uint8Array).meta.elapsedMs).toBeGreaterThanOrEqual(1_000);
+    // continued with a larger budget: it trains the time left, not the whole budget again
+    const second = context({ ...config(1), budget: { seconds: 2 } }, first.recorded.saved.at(-1));
+    const two = await runNeatTrainer(second.context);
+    expect(two.stopped).toBe(false);
+    expect(two.summary.seconds).toBeGreaterThanOrEqual(2);
+    expect(two.summary.seconds).toBeLessThan(2.5); // the last generation and the final evaluation run past it; a whole budget again would be 3
+    const generations = [one, two].map((outcome) => outcome.summary.generations!);
+    expect(two.summary.extra.generations).toBe(generations[1]);
+    expect(generations[1] - generations[0]).toBeLessThan(generations[0] * 1.5);
+    expect(two.summary.extra.generationsPerMin).toBeCloseTo((generations[1] * 60) / two.summary.seconds, 6);
+    // one series: the continued run's samples carry on from the first run's generations and time
+    const firstBest = first.recorded.metrics.filter((sample) => sample.name === 'bestFitness');
+    const secondBest = second.recorded.metrics.filter((sample) => sample.name === 'bestFitness');
+    expect(secondBest[0].step).toBe(firstBest.at(-1)!.step + 1);
+    expect(secondBest[0].elapsedMs).toBeGreaterThan(firstBest.at(-1)!.elapsedMs);
   });
 
   it('original and optimized modes end with the same checkpoint (all but the forward-pass count)', async () => {
@@ -94,7 +123,7 @@ describe('NEAT trainer', () => {
     const original = context(config(3, 'original'));
     await runNeatTrainer(optimized.context);
     await runNeatTrainer(original.context);
-    const [a, b] = [original, optimized].map(({ recorded }) => decodeCheckpoint(recorded.saved.at(-1) as Uint8Array));
+    const [a, b] = [original, optimized].map(({ recorded }) => withoutTime(recorded.saved.at(-1) as Uint8Array));
     // Optimized mode computes the macro partner's signal once per window, so it activates less.
     expect(b.meta.forwardPasses).toBeLessThan(a.meta.forwardPasses as number);
     expect({ ...a, meta: { ...a.meta, forwardPasses: 0 } }).toEqual({ ...b, meta: { ...b.meta, forwardPasses: 0 } });

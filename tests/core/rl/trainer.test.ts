@@ -8,13 +8,14 @@ import { rlTrainer, type RlResources } from '../../../src/core/rl/trainer.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/core/rl/checkpoint.ts';
 import { trendMarket } from '../../fixtures/market.ts';
 
-function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: number; checkpoint?: Uint8Array } = {}) {
+function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: number; checkpoint?: Uint8Array; fakeClockStepMs?: number } = {}) {
   const metrics: MetricSample[] = [];
   const evaluations: EvaluationReport[] = [];
   const messages: string[] = [];
   const saved: Uint8Array[] = [];
   const devices: string[] = [];
   let yields = 0;
+  let clock = 0;
   const context: TrainerRunContext<RlResources> = {
     config: { trainer: 'rl', mode: 'original', seed: 3, budget: { episodes: 12 }, dataset: 'default', options: {}, ...config } as RunConfig,
     reporter: {
@@ -25,7 +26,7 @@ function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: n
     },
     stopRequested: () => options.stopAfterMetrics !== undefined && yields >= options.stopAfterMetrics,
     yieldToHost: async () => { yields++; },
-    now: () => performance.now(),
+    now: options.fakeClockStepMs === undefined ? () => performance.now() : () => (clock += options.fakeClockStepMs!),
     checkpoints: { save: async (bytes) => { saved.push(bytes); }, load: async () => options.checkpoint },
     resources: { market: trendMarket(1200, 9) },
   };
@@ -58,7 +59,8 @@ describe('rlTrainer', () => {
     expect(outcome.summary.extra.bestUpdate).toBeGreaterThan(0);
     expect(typeof outcome.summary.extra.bestValidationSharpeSampled).toBe('number');
     expect(typeof outcome.summary.extra.bestTestSharpeSampled).toBe('number');
-    expect(run.saved.length).toBe(1);
+    // at the end, and again when the final evaluation chose a new best policy (so the checkpoint holds it)
+    expect(run.saved.length).toBe(outcome.summary.extra.bestUpdate === 12 ? 2 : 1);
   });
 
   it('hands one result: the best-on-validation policy on the test split, beside the baselines and the final weights', async () => {
@@ -105,12 +107,28 @@ describe('rlTrainer', () => {
     const stopped = await rlTrainer(first.context);
     expect(stopped.stopped).toBe(true);
     expect(stopped.summary.episodes).toBe(12);
-    expect(first.saved.length).toBe(1);
-    const resumed = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { checkpoint: first.saved[0] });
+    expect(first.saved.length).toBe(2); // on stop, and after the final evaluation chose its first best policy
+    const resumed = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { checkpoint: first.saved[1] });
     const outcome = await resumed.context.checkpoints.load().then(() => rlTrainer(resumed.context));
     expect(outcome.stopped).toBe(false);
     expect(outcome.summary.episodes).toBe(40);
     expect(outcome.summary.extra.episodesThisSession).toBe(28);
+  });
+
+  it('a resumed run with a seconds budget ends when the total time spent reaches it', async () => {
+    const options = { horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
+    const first = makeContext({ mode: 'optimized', budget: { seconds: 0.3 }, options }, { fakeClockStepMs: 10 });
+    const one = await rlTrainer(first.context);
+    expect(one.summary.seconds).toBeGreaterThanOrEqual(0.3);
+    // continued with a larger budget: it trains the time left, not the whole budget again
+    const second = makeContext({ mode: 'optimized', budget: { seconds: 0.6 }, options }, { checkpoint: first.saved.at(-1), fakeClockStepMs: 10 });
+    const two = await rlTrainer(second.context);
+    expect(two.stopped).toBe(false);
+    expect(two.summary.seconds).toBeGreaterThanOrEqual(0.6);
+    expect(two.summary.seconds).toBeLessThan(0.7);
+    expect(two.summary.extra.episodesThisSession).toBe(two.summary.episodes - one.summary.episodes);
+    expect(two.summary.extra.episodesThisSession).toBeLessThan(one.summary.episodes * 1.5);
+    expect(two.summary.episodesPerMin).toBeCloseTo((two.summary.episodes * 60) / two.summary.seconds, 6);
   });
 
   it('resumes a run saved before the learned baseline existed with the network it was saved with', async () => {
