@@ -10,11 +10,13 @@ import { disposeBackends, selectBackends } from '../../core/rl/backends.ts';
 import { defaultRlSettings, resolveRlSettings, rlStdWorkloadOptions } from '../../core/rl/config.ts';
 import { mergeSettings } from '../../shared/settings/resolve.ts';
 import type { RlOptions } from '../../shared/settings/rl.ts';
-import { evaluateSplits, SELECTION_POLICY, type SplitEvaluation } from '../../core/rl/evaluation.ts';
+import { evaluateSplits, SELECTION_POLICY, splitFigures } from '../../core/rl/evaluation.ts';
 import { layoutFor, maskGeneratorFor, RlTraining } from '../../core/rl/training.ts';
 import type { NetworkState } from '../../core/rl/network.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { Random } from '../../core/random.ts';
+import { perMinute } from '../../core/metrics/throughput.ts';
+import { RunLoop } from '../../core/run-loop.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { autoBackendCacheFile } from '../../host/compute-choice.ts';
 import { ThreadMaskGenerator } from '../../workers/rl/thread-mask-generator.ts';
@@ -92,69 +94,56 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const masks = maskGeneratorFor(config, () => new ThreadMaskGenerator());
   try {
     const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning, masks);
-    const warmupEnd = performance.now() + options.warmupSeconds * 1000;
-    while (performance.now() < warmupEnd) await training.iterate();
-    const started = performance.now();
-    const episodesBefore = training.counters.episodes;
+    const iterate = { step: async () => void (await training.iterate()) };
+    const now = () => performance.now();
+    // the same loop as a run: warm-up, then the measured part, each a session with its own budget
+    if (options.warmupSeconds > 0) await new RunLoop({ budget: { seconds: options.warmupSeconds }, priorMs: 0, counts: training.counters, now }).run(iterate);
     const stepsBefore = training.counters.envSteps;
     const rss: [number, number][] = [];
-    let nextSample = started;
     const evaluation = (state: NetworkState, split: 'validation' | 'test', stream: number) => evaluateSplits({
       market: data, params: DEFAULT_ENV_PARAMS, backend: backends.evaluation, state, splits: [split],
       segments: config.evaluationSegments, sampling: Random.derive(options.seed, stream), randomSeed: Random.derive(options.seed, 1000).nextUint32(), maskInvalidActions: config.maskInvalidActions,
     }).then(([result]) => result);
     const considerBest = async () => training.considerBest((await evaluation(training.state, 'validation', 3000 + training.counters.updates)).metrics[SELECTION_POLICY].sharpe);
-    while (performance.now() - started < options.seconds * 1000) {
-      const updatesBefore = training.counters.updates;
-      await training.iterate();
-      const every = config.evaluationEvery;
-      if (options.evaluate && every > 0 && Math.floor(training.counters.updates / every) > Math.floor(updatesBefore / every)) await considerBest();
-      const now = performance.now();
-      if (now >= nextSample) {
-        rss.push([(now - started) / 60_000, process.memoryUsage().rss / 2 ** 20]);
-        nextSample = now + 1000;
-      }
-    }
-    const elapsed = (performance.now() - started) / 1000;
-    const episodes = training.counters.episodes - episodesBefore;
+    const loop = new RunLoop({
+      budget: { seconds: options.seconds },
+      priorMs: 0,
+      counts: training.counters,
+      now,
+      // RSS once a second from the first step on, and at the end
+      metricsEvery: { everyMs: 1000, atStart: true },
+      evaluationEvery: { every: options.evaluate ? config.evaluationEvery : 0, count: () => training.counters.updates },
+    });
+    await loop.run({
+      ...iterate,
+      metrics: () => void rss.push([loop.sessionMs() / 60_000, process.memoryUsage().rss / 2 ** 20]),
+      evaluate: async () => void (await considerBest()),
+    });
+    const elapsedMs = loop.sessionMs();
+    const episodes = loop.sessionEpisodes();
     const result: ThroughputResult = {
       mode: options.mode,
       envs: training.envs,
       algorithm: config.algorithm,
       backend: backends.acting === backends.learning ? backends.acting.name : `${backends.acting.name} (acting) + ${backends.learning.name} (learning)`,
       device: backends.acting === backends.learning ? backends.acting.device : `${backends.acting.device} / ${backends.learning.device}`,
-      episodesPerMin: (episodes / elapsed) * 60,
-      envStepsPerSec: (training.counters.envSteps - stepsBefore) / elapsed,
+      episodesPerMin: perMinute(episodes, elapsedMs),
+      envStepsPerSec: perMinute(training.counters.envSteps - stepsBefore, elapsedMs) / 60,
       episodes,
-      seconds: elapsed,
+      seconds: elapsedMs / 1000,
       rssSlopeMBPerMin: slope(rss),
       rssStartMB: rss[0]?.[1] ?? 0,
       rssEndMB: rss[rss.length - 1]?.[1] ?? 0,
     };
     if (options.evaluate) {
       await considerBest();
-      result.test = testFigures(await evaluation(training.state, 'test', 2000));
+      result.test = splitFigures(await evaluation(training.state, 'test', 2000));
       const best = training.best!;
-      result.bestTest = { update: best.update, validationSharpeSampled: best.validationSharpe, ...testFigures(await evaluation(best.state, 'test', 2000)) };
+      result.bestTest = { update: best.update, validationSharpeSampled: best.validationSharpe, ...splitFigures(await evaluation(best.state, 'test', 2000)) };
     }
     return result;
   } finally {
     await masks.dispose();
     await disposeBackends(backends);
   }
-}
-
-function testFigures(test: SplitEvaluation): Record<string, number> {
-  return {
-    sharpeGreedy: test.metrics['policy (greedy)'].sharpe,
-    returnPctSampled: test.metrics['policy (sampled)'].totalReturn * 100,
-    tradesSampled: test.metrics['policy (sampled)'].trades,
-    sharpeSampled: test.metrics['policy (sampled)'].sharpe,
-    sharpeBuyAndHold: test.metrics['buy-and-hold'].sharpe,
-    sharpeRandom: test.metrics.random.sharpe,
-    returnPctGreedy: test.metrics['policy (greedy)'].totalReturn * 100,
-    returnPctBuyAndHold: test.metrics['buy-and-hold'].totalReturn * 100,
-    maxDrawdownPctGreedy: test.metrics['policy (greedy)'].maxDrawdown * 100,
-    tradesGreedy: test.metrics['policy (greedy)'].trades,
-  };
 }
