@@ -5,17 +5,21 @@ import type { RunPatch } from './types.ts';
 
 export type Row = Record<string, unknown>;
 
-/** Columns set from a patch field; config, trainer, mode and createdAt never change. */
-export const patchColumns = {
-  status: 'status',
-  startedAt: 'started_at',
-  endedAt: 'ended_at',
-  error: 'error',
-  summary: 'summary_json',
-  backend: 'backend',
-  device: 'device',
-  progress: 'progress',
-  progressMessage: 'progress_message',
+/**
+ * SQL assignments of the patch fields. Of the configuration only the budget changes (a run continued
+ * with a larger one); trainer, mode, options and createdAt never do.
+ */
+export const patchAssignments = {
+  status: 'status = ?',
+  startedAt: 'started_at = ?',
+  endedAt: 'ended_at = ?',
+  error: 'error = ?',
+  summary: 'summary_json = ?',
+  backend: 'backend = ?',
+  device: 'device = ?',
+  progress: 'progress = ?',
+  progressMessage: 'progress_message = ?',
+  budget: "config_json = json_set(config_json, '$.budget', json(?))",
 } as const satisfies Record<keyof RunPatch, string>;
 
 export function recordToRow(record: RunRecord, updatedAt: number): (string | number | null)[] {
@@ -45,7 +49,7 @@ export const insertRunSql = `INSERT INTO runs (id, trainer, mode, status, compar
 /** A column value for a patch field (summaries are stored as JSON). */
 export function patchValue(field: keyof RunPatch, value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
-  if (field === 'summary') return JSON.stringify(value);
+  if (field === 'summary' || field === 'budget') return JSON.stringify(value);
   return value as string | number;
 }
 

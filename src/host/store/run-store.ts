@@ -17,7 +17,7 @@ import { RunStoreError } from './errors.ts';
 import { EvaluationsTable } from './evaluations-table.ts';
 import { ExperimentsTable } from './experiments-table.ts';
 import { MetricsTable } from './metrics-table.ts';
-import { insertRunSql, patchColumns, patchValue, recordToRow, rowToRecord, type Row } from './run-rows.ts';
+import { insertRunSql, patchAssignments, patchValue, recordToRow, rowToRecord, type Row } from './run-rows.ts';
 import { runListFilterSchema, runPatchSchema, type EvaluationQuery, type MetricQuery, type RunErrorEntry, type RunListFilter, type RunPatch, type StoredMetricSeries } from './types.ts';
 
 export interface RunStoreOptions {
@@ -108,9 +108,9 @@ export class RunStore {
     const parsed = parseInput(runPatchSchema, patch, 'run patch');
     this.requireRun(id);
     // A field given as undefined is left alone, like one left out; only null clears.
-    const fields = (Object.keys(parsed) as (keyof typeof patchColumns)[]).filter((field) => parsed[field] !== undefined);
+    const fields = (Object.keys(parsed) as (keyof typeof patchAssignments)[]).filter((field) => parsed[field] !== undefined);
     this.transaction(() => {
-      const assignments = fields.map((field) => `${patchColumns[field]} = ?`).concat('updated_at = ?');
+      const assignments = fields.map((field): string => patchAssignments[field]).concat('updated_at = ?');
       const values = fields.map((field) => patchValue(field, parsed[field]));
       this.db.prepare(`UPDATE runs SET ${assignments.join(', ')} WHERE id = ?`).run(...values, this.now(), id);
       if (parsed.status !== undefined && liveStatuses.includes(parsed.status)) this.claimRun.run(process.pid, id);

@@ -1,7 +1,7 @@
 // Shapes the run store takes and returns besides the shared RunRecord / MetricSample /
 // EvaluationReport: run patches, list filters, stored metric series and the error history.
 import { z } from 'zod';
-import { runStatuses, runSummarySchema, trainerNames, trainingModes, type RunStatus, type TrainerName, type TrainingMode } from '../../shared/run.ts';
+import { budgetSchema, runStatuses, runSummarySchema, trainerNames, trainingModes, type RunStatus, type TrainerName, type TrainingMode } from '../../shared/run.ts';
 
 /**
  * Changes to a run. A field left out stays as it is; `null` clears an optional field (e.g.
@@ -18,6 +18,8 @@ export const runPatchSchema = z
     device: z.string().nullable(),
     progress: z.number().min(0).max(1),
     progressMessage: z.string().nullable(),
+    /** A new budget in the run's configuration (a run continued with a larger one); nothing else of the configuration changes. */
+    budget: budgetSchema,
   })
   .partial()
   .strict();

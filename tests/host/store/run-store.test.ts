@@ -65,6 +65,15 @@ describe('RunStore runs', () => {
     expect(store.getErrors('run-1')).toEqual([{ at: expect.any(Number), message: 'worker crashed: out of memory' }]);
   });
 
+  it('changes only the budget of a run\'s configuration (a run continued with a larger one)', () => {
+    const store = openStore();
+    const created = store.createRun(run('run-1', {}, { options: { envs: 8 }, compareGroup: 'g' }));
+    const continued = store.updateRun('run-1', { status: 'starting', budget: { generations: 60 } });
+    expect(continued.config).toEqual({ ...created.config, budget: { generations: 60 } });
+    expect(store.listRuns({ trainer: 'rl', compareGroup: 'g' }).map((record) => record.id)).toEqual(['run-1']);
+    expect(() => store.updateRun('run-1', { budget: {} })).toThrow(/Invalid run patch: budget/);
+  });
+
   it('names the bad field of an invalid record or patch, and rejects unknown and duplicate runs', () => {
     const store = openStore();
     expect(() => store.createRun(run('x', {}, { seed: -1 }))).toThrow(/Invalid run record: config\.seed/);
