@@ -3,85 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunStore } from '../../src/host/store/run-store.ts';
-import { defaultMaxConcurrentRuns, RunManager } from '../../src/host/run-manager.ts';
-import type { HostToWorkerMessage } from '../../src/host/protocol.ts';
-import type { TrainerExit, TrainerProcess } from '../../src/host/trainer-process.ts';
+import { defaultMaxConcurrentRuns, type RunManager } from '../../src/host/run-manager.ts';
 import type { RunRecord } from '../../src/shared/run.ts';
+import { cleanUpManagers, complete, config, createManager, forgetManager, onCleanup, summary } from './scripted-trainer.ts';
 
-class ScriptedProcess implements TrainerProcess {
-  readonly pid = 4242;
-  readonly sent: HostToWorkerMessage[] = [];
-  private messageListeners: Array<(message: unknown) => void> = [];
-  private exitListeners: Array<(exit: TrainerExit) => void> = [];
-  killed = false;
-  /** Called when the host sends something, to script the worker's answer. */
-  onSend: (message: HostToWorkerMessage) => void = () => {};
-
-  send(message: HostToWorkerMessage): void {
-    this.sent.push(message);
-    this.onSend(message);
-  }
-  onMessage(listener: (message: unknown) => void): void {
-    this.messageListeners.push(listener);
-  }
-  onExit(listener: (exit: TrainerExit) => void): void {
-    this.exitListeners.push(listener);
-  }
-  kill(): void {
-    this.killed = true;
-    this.exit({ kind: 'crashed', reason: 'Trainer process was killed by SIGKILL', exitCode: null, signal: 'SIGKILL' });
-  }
-  say(message: unknown): void {
-    for (const listener of this.messageListeners) listener(message);
-  }
-  exit(exit: TrainerExit): void {
-    for (const listener of this.exitListeners.splice(0)) listener(exit);
-  }
-}
-
-const config = { trainer: 'baseline' as const, mode: 'original' as const, seed: 3, budget: { seconds: 5 } };
-const summary = { seconds: 1, episodes: 10, episodesPerMin: 600, finalEquity: 10_100, extra: {} };
-
-let managers: RunManager[] = [];
-let cleanups: Array<() => void> = [];
-function createManager(options: { stopTimeoutMs?: number; dataDir?: string; maxConcurrentRuns?: number } = {}) {
-  const processes: ScriptedProcess[] = [];
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'traindeck-run-manager-'));
-  const store = RunStore.open(dataDir);
-  cleanups.push(() => {
-    store.close();
-    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-  const manager = new RunManager({
-    dataDir,
-    store,
-    startTrainer: () => {
-      const child = new ScriptedProcess();
-      processes.push(child);
-      return child;
-    },
-    flushIntervalMs: 10,
-    stopTimeoutMs: 50,
-    ...options,
-  });
-  managers.push(manager);
-  return { manager, processes, store, dataDir };
-}
-
-afterEach(async () => {
-  await Promise.all(managers.map((manager) => manager.shutdown()));
-  managers = [];
-  cleanups.forEach((cleanup) => cleanup());
-  cleanups = [];
-});
-
-/** Scripts a started worker through ready and done. */
-async function complete(manager: RunManager, child: ScriptedProcess, runId: string): Promise<RunRecord> {
-  child.say({ type: 'done', outcome: 'completed', summary });
-  child.exit({ kind: 'clean' });
-  return manager.whenFinished(runId);
-}
+afterEach(cleanUpManagers);
 
 describe('RunManager run limit', () => {
   it('defaults to one trainer per two cores, at least one', () => {
@@ -290,7 +216,7 @@ describe('RunManager', () => {
 
   it('persists runs: a new manager on the same store lists them, and marks live ones interrupted', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'traindeck-run-manager-'));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
     const first = createManager({ dataDir });
     const done = first.manager.start(config);
     first.processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
@@ -299,7 +225,7 @@ describe('RunManager', () => {
     first.processes[1].say({ type: 'ready', protocolVersion: 1, pid: 2 });
     first.processes[1].say({ type: 'metrics', samples: [{ name: 'episodes', value: 5, elapsedMs: 10, step: 5 }] });
     await new Promise((resolve) => setTimeout(resolve, 30));
-    managers = managers.filter((manager) => manager !== first.manager);
+    forgetManager(first.manager);
     first.store.close(); // the app dies here: no stop, no exit
 
     const second = createManager({ dataDir });
