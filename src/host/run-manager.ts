@@ -5,11 +5,13 @@
 //
 // Status machine:  (queued ->) starting -> running -> (stopping ->) completed | stopped | failed
 //                  stopped | interrupted | failed --resume--> (queued ->) starting (from the last checkpoint)
+//                  completed --resume with a larger budget--> (queued ->) starting (the same run, continued)
 // At most `maxConcurrentRuns` trainers run at once; the rest wait as `queued`, first come first served.
 // A run whose process dies without saying `done` is `failed`, with everything recorded kept.
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { runConfigSchema, finishedStatuses, type RunConfig, type RunConfigInput, type RunRecord, type RunStatus } from '../shared/run.ts';
+import { runConfigSchema, finishedStatuses, type Budget, type RunConfig, type RunConfigInput, type RunRecord, type RunStatus } from '../shared/run.ts';
+import { continuationPatch } from './run-continuation.ts';
 import type { EvaluationReport, MetricSample } from '../shared/metrics.ts';
 import type { RequestParams, RunDetail } from '../shared/ipc/contract.ts';
 import { ApiError, describeIssues } from '../shared/ipc/envelope.ts';
@@ -20,7 +22,7 @@ import type { SystemSample } from '../shared/system.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 import { trainerOptionIssues } from './trainer-options.ts';
 import { RunQueue } from './run-queue.ts';
-import { createLiveRun, RunReporter, type LiveRun, type RunManagerEvents } from './run-reporter.ts';
+import { createLiveRun, followTrainer, RunReporter, startTimeline, type LiveRun, type RunManagerEvents } from './run-reporter.ts';
 
 export type { RunManagerEvents } from './run-reporter.ts';
 
@@ -144,20 +146,24 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     return `run-${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
   }
 
-  /** Continues a stopped, interrupted or failed run from its last checkpoint. */
-  resume(runId: string): RunRecord {
+  /**
+   * Continues a stopped, interrupted or failed run from its last checkpoint. With `budget` it runs
+   * under that budget instead, counted over everything the run has already spent; that continues a
+   * completed run too, as the same run, whose series go on as one history.
+   */
+  resume(runId: string, budget?: Budget): RunRecord {
     if (this.runs.has(runId) || this.waiting.has(runId)) throw new ApiError('conflict', `Run "${runId}" is already running`);
     const record = this.requireStoredRun(runId);
-    if (record.status === 'completed') throw new ApiError('conflict', `Run "${runId}" completed its budget; start a new run to train further`);
+    const continuation = continuationPatch(record, budget);
     if (!this.store.latestCheckpoint(runId)) throw new ApiError('conflict', `Run "${runId}" has no checkpoint to resume from`);
+    const resumed = { endedAt: null, error: null, ...continuation };
     if (!this.hasFreeSlot()) {
-      const queued = this.store.updateRun(runId, { status: 'queued', endedAt: null, error: null, progressMessage: this.slotMessage() });
+      const queued = this.store.updateRun(runId, { ...resumed, status: 'queued', progressMessage: this.slotMessage() });
       this.waiting.add({ record: queued, resume: true });
       this.emit('runUpdated', queued);
       return queued;
     }
-    const resumed = this.store.updateRun(runId, { status: 'starting', endedAt: null, error: null, progressMessage: 'Resuming from the last checkpoint' });
-    return this.launch(resumed, true);
+    return this.launch(this.store.updateRun(runId, { ...resumed, status: 'starting', progressMessage: 'Resuming from the last checkpoint' }), true);
   }
 
   private launch(record: RunRecord, resume: boolean): RunRecord {
@@ -323,14 +329,14 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
           resume: run.resume,
           ...(this.options.defaultDatasetFile ? { defaultDatasetFile: this.options.defaultDatasetFile } : {}),
         });
+        startTimeline(run);
         this.reporter.update(run, { status: 'running', startedAt: run.record.startedAt ?? Date.now(), progressMessage: undefined });
         return;
       case 'progress':
         this.reporter.update(run, { progress: message.fraction, progressMessage: message.message }, false);
         return;
       case 'metrics':
-        run.pendingSamples.push(...message.samples);
-        if (message.samples.length > 0) run.lastStep = message.samples[message.samples.length - 1].step;
+        followTrainer(run, message.samples);
         return;
       case 'evaluation':
         this.store.appendEvaluation(run.record.id, message.report);

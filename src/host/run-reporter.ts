@@ -25,6 +25,12 @@ export interface LiveRun {
   resume: boolean;
   /** Training progress counter of the latest metric sample, for samples the host adds. */
   lastStep: number;
+  /**
+   * The run's training time (`elapsedMs`) at a wall-clock time (`at`, epoch ms): where the samples the
+   * host adds fall on the trainer's timeline, which goes on over a resume. Unknown (undefined) for a
+   * resumed run without a summary until the trainer's first sample.
+   */
+  timeline: { elapsedMs: number; at: number } | undefined;
   pendingSamples: MetricSample[];
   recordChanged: boolean;
   stopTimer: NodeJS.Timeout | undefined;
@@ -43,6 +49,7 @@ export function createLiveRun(record: RunRecord, resume: boolean): LiveRun {
     process: undefined,
     resume,
     lastStep: 0,
+    timeline: undefined,
     pendingSamples: [],
     recordChanged: false,
     stopTimer: undefined,
@@ -52,6 +59,21 @@ export function createLiveRun(record: RunRecord, resume: boolean): LiveRun {
     finished,
     resolveFinished,
   };
+}
+
+/** Places the session that starts now on the run's timeline: after what an earlier session's summary counted. */
+export function startTimeline(run: LiveRun, now = Date.now()): void {
+  const priorSeconds = run.resume ? run.record.summary?.seconds : 0;
+  run.timeline = priorSeconds === undefined ? undefined : { elapsedMs: priorSeconds * 1000, at: now };
+}
+
+/** Takes in the trainer's metric samples: the latest step and time on its timeline. */
+export function followTrainer(run: LiveRun, samples: MetricSample[], now = Date.now()): void {
+  if (samples.length === 0) return;
+  run.pendingSamples.push(...samples);
+  const last = samples[samples.length - 1];
+  run.lastStep = last.step;
+  run.timeline = { elapsedMs: last.elapsedMs, at: now };
 }
 
 export class RunReporter {
@@ -85,8 +107,8 @@ export class RunReporter {
   addSystemSample(sample: SystemSample): void {
     const gpu = sample.gpus[0];
     for (const run of this.runs.values()) {
-      if (run.record.status !== 'running' || run.record.startedAt === undefined) continue;
-      const elapsedMs = Math.max(0, sample.timestamp - run.record.startedAt);
+      if (run.record.status !== 'running' || run.timeline === undefined) continue;
+      const elapsedMs = run.timeline.elapsedMs + Math.max(0, sample.timestamp - run.timeline.at);
       const step = run.lastStep;
       const add = (name: string, value: number | null | undefined) => {
         if (value != null && Number.isFinite(value)) run.pendingSamples.push({ name, value, elapsedMs, step });

@@ -50,7 +50,7 @@ export function createTrainDeckService(options: ServiceOptions): TrainDeckServic
       return { compareGroup: group, runs: runManager.startSequence(configs) };
     },
     stopRun: ({ runId }) => runManager.stop(runId),
-    resumeRun: async ({ runId }) => runManager.resume(runId),
+    resumeRun: async ({ runId, budget }) => runManager.resume(runId, budget),
     listRuns: async (filter) => runManager.list(filter),
     getRun: async ({ runId }) => runManager.get(runId),
     exportRun: async ({ runId, format }) => {

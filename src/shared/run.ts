@@ -113,6 +113,9 @@ export function checkBudgetKinds(config: { trainer: TrainerName; budget: Budget 
 }
 
 export const runConfigSchema = runConfigFieldsSchema.superRefine(checkBudgetKinds);
+
+/** A budget for a run of `trainer` (a run continued with a new budget): only the kinds the trainer counts. */
+export const trainerBudgetSchema = z.object({ trainer: z.enum(trainerNames), budget: budgetSchema }).superRefine(checkBudgetKinds);
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 

@@ -3,7 +3,7 @@
 // this contract, through the one generic dispatcher and client in this folder.
 import { z } from 'zod';
 import { evaluationReportSchema, metricSampleSchema, storedMetricSeriesSchema } from '../metrics.ts';
-import { checkBudgetKinds, comparisonFieldsSchema, runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
+import { budgetSchema, checkBudgetKinds, comparisonFieldsSchema, runConfigSchema, runRecordSchema, runStatuses, trainerNames, trainingModes } from '../run.ts';
 import { systemSampleSchema } from '../system.ts';
 import { datasetInfoSchema, datasetNameSchema, datasetSummarySchema } from '../datasets.ts';
 import { experimentRecordSchema, experimentReportSchema, experimentSpecSchema } from '../experiment.ts';
@@ -98,8 +98,11 @@ export const requestContract = {
     output: z.object({ compareGroup: z.string(), runs: z.array(runRecordSchema) }),
   },
   stopRun: { input: runIdSchema, output: runRecordSchema },
-  /** Resumes a stopped, interrupted or failed run from its last checkpoint. */
-  resumeRun: { input: runIdSchema, output: runRecordSchema },
+  /**
+   * Resumes a stopped, interrupted or failed run from its last checkpoint. With `budget`, under that
+   * budget (counted over all the run has spent), which also continues a completed run as the same run.
+   */
+  resumeRun: { input: z.object({ runId: runIdSchema.shape.runId, budget: budgetSchema.optional() }).strict(), output: runRecordSchema },
   /** Every persisted run, newest first, optionally filtered. */
   listRuns: { input: runListFilterSchema, output: z.array(runRecordSchema) },
   getRun: { input: runIdSchema, output: runDetailSchema },

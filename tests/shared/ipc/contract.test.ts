@@ -114,6 +114,17 @@ describe('request dispatcher', () => {
     expect((received as { options: object }).options).not.toHaveProperty('batchedActing');
   });
 
+  it('resumes with the run id alone, as older clients ask, or with a new budget checked before the service is called', async () => {
+    const received: unknown[] = [];
+    const dispatch = createRequestDispatcher(fakeService({ resumeRun: async (params) => (received.push(params), record) }));
+    expect(await dispatch({ kind: 'request', id: 10, method: 'resumeRun', params: { runId: 'run-1' } })).toMatchObject({ ok: true });
+    expect(await dispatch({ kind: 'request', id: 11, method: 'resumeRun', params: { runId: 'run-1', budget: { generations: 60 } } })).toMatchObject({ ok: true });
+    expect(received).toEqual([{ runId: 'run-1' }, { runId: 'run-1', budget: { generations: 60 } }]);
+    const bad = await dispatch({ kind: 'request', id: 12, method: 'resumeRun', params: { runId: 'run-1', budget: { generations: -1 } } });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(received).toHaveLength(2);
+  });
+
   it('passes validated parameters to the service and returns its result', async () => {
     let received: unknown;
     const dispatch = createRequestDispatcher(fakeService({ startRun: async (config) => ((received = config), record) }));
