@@ -7,7 +7,7 @@ import { resolveDataDir } from '../../host/data-dir.ts';
 import { exportRunAsCsv, exportRunAsJson } from '../../host/run-export.ts';
 import { RunStore } from '../../host/store/run-store.ts';
 import type { RunDetail } from '../../shared/ipc/contract.ts';
-import { finishedStatuses, runStatuses, trainerNames, trainingModes, type RunRecord, type RunStatus } from '../../shared/run.ts';
+import { budgetKindsByTrainer, finishedStatuses, runStatuses, trainerNames, trainingModes, type RunRecord, type RunStatus } from '../../shared/run.ts';
 import { choiceOption, integerOption, parseCommandArguments, UsageError } from '../arguments.ts';
 
 export const runsUsage = `Usage:
@@ -82,7 +82,8 @@ export async function runsCommand(args: string[]): Promise<number> {
         const checkpoint = store.latestCheckpoint(run.id) ?? null;
         const resume = checkpoint && resumableStatuses.includes(run.status) ? resumeCommand(run, explicitDataDir) : null;
         const errors = store.getErrors(run.id);
-        print({ ...run, checkpoint, resumeCommand: resume, errors }, describeRun(run, checkpoint, resume, errors.map((entry) => entry.message)));
+        const more = checkpoint && run.status === 'completed' ? continueCommand(run, explicitDataDir) : null;
+        print({ ...run, checkpoint, resumeCommand: resume, errors }, describeRun(run, checkpoint, resume, more, errors.map((entry) => entry.message)));
         return 0;
       }
       case 'export': {
@@ -137,8 +138,14 @@ function findRun(store: RunStore, name: string): RunRecord {
   throw new RunsError(`No run "${name}" in ${store.databasePath} (see traindeck runs list)`);
 }
 
-function resumeCommand(run: RunRecord, dataDir: string | undefined): string {
+export function resumeCommand(run: RunRecord, dataDir: string | undefined): string {
   return `traindeck train ${run.config.trainer} --resume ${run.id}${dataDir === undefined ? '' : ` --data-dir ${shellWord(dataDir)}`}`;
+}
+
+/** The command that continues a completed run with a larger budget of the kind it was given. */
+export function continueCommand(run: RunRecord, dataDir: string | undefined): string {
+  const kind = budgetKindsByTrainer[run.config.trainer].find((name) => run.config.budget[name] !== undefined) ?? 'seconds';
+  return `${resumeCommand(run, dataDir)} --${kind} N`;
 }
 
 function shellWord(text: string): string {
@@ -160,7 +167,7 @@ function runsTable(runs: RunRecord[]): string {
   return `${[header, ...rows].map(line).join('\n')}\n`;
 }
 
-function describeRun(run: RunRecord, checkpoint: string | null, resume: string | null, errors: string[]): string {
+function describeRun(run: RunRecord, checkpoint: string | null, resume: string | null, more: string | null, errors: string[]): string {
   const { config, summary } = run;
   const lines = [
     ['run', run.id],
@@ -183,6 +190,7 @@ function describeRun(run: RunRecord, checkpoint: string | null, resume: string |
   for (const message of errors.filter((message) => message !== run.error)) lines.push(['earlier', message]);
   lines.push(['checkpoint', checkpoint ?? 'none']);
   if (resume) lines.push(['resume', resume]);
+  else if (more) lines.push(['resume', `completed its budget; continue with a larger one: ${more}`]);
   else if (run.status === 'completed') lines.push(['resume', 'completed its budget; start a new run to train further']);
   return `${lines.map(([label, text]) => `${label.padEnd(11)} ${text}`.trimEnd()).join('\n')}\n`;
 }

@@ -6,6 +6,7 @@ import { choiceOption, integerOption, parseCommandArguments, UsageError } from '
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { ProgressBar } from '../progress-bar.ts';
+import { continueCommand, resumeCommand } from './runs.ts';
 import { budgetFlagOptions, budgetFromFlags, mergeOptions, parseSetOptions, trainerFlagOptions, trainerFlagOptionsFor, trainerFlagsUsage, usageWithSettings } from './trainer-flags.ts';
 
 export const trainUsage = `Usage: traindeck train <${trainerNames.join('|')}> [options]
@@ -17,7 +18,9 @@ Options:
   --generations N             stop after N generations (neat only)
   --seed N                    seed of every random choice (default: 1)
   --dataset NAME              dataset from the store (default: the embedded "default")
-  --resume RUN                continue a stopped or interrupted run from its checkpoint
+  --resume RUN                continue a stopped or interrupted run from its checkpoint; with a
+                              budget flag, under that budget counted over all the run has spent,
+                              which also continues a completed run (e.g. --resume RUN --generations 60)
   --json                      print one JSON summary at the end instead of progress
   --data-dir DIR              where runs write (default: $TRAINDECK_HOME or ~/.traindeck)
 
@@ -44,6 +47,8 @@ export async function trainCommand(args: string[]): Promise<number> {
   const trainer = positionals[0] as TrainerName;
   const mode = choiceOption(values.mode, 'mode', trainingModes) ?? 'original';
   const budget = budgetFromFlags(trainer, values, 30);
+  // a resume keeps the run's own budget unless a budget flag gives another
+  const resumeBudget = values.seconds !== undefined || values.episodes !== undefined || values.generations !== undefined ? budget : undefined;
   const seed = integerOption(values.seed, 'seed', 0, 2 ** 32 - 1) ?? 1;
   const options = mergeOptions(trainerFlagOptionsFor(trainer, values), parseSetOptions(values.set ?? []));
 
@@ -57,7 +62,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   let record: RunRecord;
   try {
     record = values.resume
-      ? await service.resumeRun({ runId: values.resume })
+      ? await service.resumeRun({ runId: values.resume, ...(resumeBudget ? { budget: resumeBudget } : {}) })
       : await service.startRun({ trainer, mode, seed, budget, dataset: values.dataset ?? 'default', options });
   } catch (error) {
     await host.close();
@@ -83,7 +88,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   process.off('SIGINT', onInterrupt);
   process.off('SIGTERM', onInterrupt);
   bar.done();
-  const resumable = finished.status !== 'completed' && runManager.latestCheckpoint(finished.id) !== undefined;
+  const resumable = runManager.latestCheckpoint(finished.id) !== undefined;
   await host.close();
   const summary = finished.summary;
   if (values.json) {
@@ -110,7 +115,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       : '';
     process.stdout.write(
       `${finished.status}${figures}\nRun id ${finished.id}` +
-        (resumable ? ` (resume with: traindeck train ${finished.config.trainer} --resume ${finished.id})` : '') +
+        (resumable ? ` (${finished.status === 'completed' ? `continue with a larger budget: ${continueCommand(finished, undefined)}` : `resume with: ${resumeCommand(finished, undefined)}`})` : '') +
         `\nDetails: traindeck runs show ${finished.id}\n`,
     );
   }
