@@ -97,7 +97,7 @@ export class CounterMeter {
 
   record(now: number): void {
     const value = this.count();
-    this.meter.record(now, value - this.last);
+    if (value !== this.last) this.meter.record(now, value - this.last); // a counter that did not move keeps no entry
     this.last = value;
     this.at = now;
   }
@@ -200,7 +200,9 @@ export class RunLoop {
         break;
       }
       this.beforeStep();
-      solved = (await steps.step(this.episodesLeft())) === true;
+      const stepped = steps.step(this.episodesLeft());
+      // a synchronous step (the baseline's) is not awaited: no microtask per step
+      solved = (stepped instanceof Promise ? await stepped : stepped) === true;
       const at = now();
       for (let i = 0; i < this.meters.length; i++) this.meters[i].record(at);
       stepsSinceMetrics++;
