@@ -90,7 +90,7 @@ while (training.counters.updates < updates) {
   // action's credit that is the market's noise is what the baseline leaves unexplained
   {
     const returnsG = new Float32Array(buffer.size);
-    reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, closingCosts(buffer, DEFAULT_ENV_PARAMS, config.closingCost ? fullClosingCost(DEFAULT_ENV_PARAMS) : 0), buffer.envs, buffer.horizon, config.gamma, previousBaseline, new Float32Array(buffer.size), { values: new Float32Array(buffer.size), returns: returnsG });
+    reinforceAdvantagesVectorized(buffer.rewards, buffer.alive, states, closingCosts(buffer, DEFAULT_ENV_PARAMS, config.closingCost ? fullClosingCost(DEFAULT_ENV_PARAMS) : 0), buffer.envs, buffer.horizon, config.gamma, createReturnBaseline(config.horizon), new Float32Array(buffer.size), { values: new Float32Array(buffer.size), returns: returnsG }); // an empty b: the targets are G itself
     const residual = (baselineOf: (row: number) => number) => {
       let sumG = 0, sumG2 = 0, sumR = 0, sumR2 = 0, n = 0;
       for (let row = 0; row < buffer.size; row++) {
