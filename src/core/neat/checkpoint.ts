@@ -18,9 +18,7 @@ import { Species, SpeciesSet } from './species.ts';
 export { CheckpointError } from './binary.ts';
 
 const MAGIC = 'TDNEATCK';
-export const CHECKPOINT_VERSION = 2;
-/** Version 1 (before lifetime fitness averaging) lacks each genome's evaluation count; it still loads. */
-const OLDEST_READABLE_VERSION = 1;
+export const CHECKPOINT_VERSION = 1;
 const HEADER_BYTES = 20;
 /** Sanity bounds for counts read from a file, so corrupt data cannot request huge allocations. */
 const MAX_ITEMS = 50_000_000;
@@ -136,7 +134,6 @@ function writeGenome(writer: ByteWriter, genome: Genome, tableIndex: Map<number,
   writer.f64(genome.fitness);
   writer.varint(genome.objectives.length);
   for (const value of genome.objectives) writer.f64(value);
-  writer.varint(genome.evaluations);
   writer.varint(genome.nodes.length);
   let previousKey = 0;
   for (const node of genome.nodes) {
@@ -246,13 +243,11 @@ interface TableEntry {
   output: number;
 }
 
-function readGenome(reader: ByteReader, table: TableEntry[], version: number): Genome {
+function readGenome(reader: ByteReader, table: TableEntry[]): Genome {
   const genome = new Genome(reader.varint());
   genome.fitness = reader.f64();
   const objectiveCount = reader.count(1024, 'the objective count');
   for (let i = 0; i < objectiveCount; i++) genome.objectives.push(reader.f64());
-  // version 1: one evaluation behind every evaluated genome (its figures were that generation's)
-  genome.evaluations = version >= 2 ? reader.varint() : Number.isNaN(genome.fitness) ? 0 : 1;
   const nodeCount = reader.count(reader.remaining, 'the node count');
   let key = 0;
   for (let i = 0; i < nodeCount; i++) {
@@ -282,7 +277,7 @@ function readGenome(reader: ByteReader, table: TableEntry[], version: number): G
   return genome;
 }
 
-function readPopulation(reader: ByteReader, version: number): PopulationState {
+function readPopulation(reader: ByteReader): PopulationState {
   const name = reader.string();
   reader.section = `population "${name}"`;
   const generation = reader.varint();
@@ -307,7 +302,7 @@ function readPopulation(reader: ByteReader, version: number): PopulationState {
     table.push({ innovation: innovationNumber, input: reader.signed(), output: reader.varint() });
   }
   const genomeCount = reader.count(MAX_ITEMS, 'the genome count');
-  const genomes = Array.from({ length: genomeCount }, () => readGenome(reader, table, version));
+  const genomes = Array.from({ length: genomeCount }, () => readGenome(reader, table));
   const speciesCount = reader.count(genomeCount, 'the species count');
   const species: SpeciesState[] = [];
   for (let i = 0; i < speciesCount; i++) {
@@ -322,13 +317,13 @@ function readPopulation(reader: ByteReader, version: number): PopulationState {
     const members = Array.from({ length: memberCount }, () => reader.varint());
     species.push({ key, created, lastImproved, bestFitness, fitness, adjustedFitness, representative, members });
   }
-  const best = reader.u8() === 1 ? readGenome(reader, table, version) : undefined;
+  const best = reader.u8() === 1 ? readGenome(reader, table) : undefined;
   const lists: Record<string, Genome[]> = {};
   const listCount = reader.count(1024, 'the genome list count');
   for (let i = 0; i < listCount; i++) {
     const listName = reader.string();
     const count = reader.count(MAX_ITEMS, 'a genome list length');
-    lists[listName] = Array.from({ length: count }, () => readGenome(reader, table, version));
+    lists[listName] = Array.from({ length: count }, () => readGenome(reader, table));
   }
   return { name, generation, nextGenomeKey, nextSpeciesKey, threshold, innovation, connectionInnovations, random, genomes, species, best, lists };
 }
@@ -348,7 +343,7 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointContent {
   if (magic !== MAGIC) throw new CheckpointError('not a TrainDeck NEAT checkpoint (the file does not start with the TDNEATCK signature)');
   const header = new ByteReader(bytes, 8, HEADER_BYTES);
   const version = header.u16();
-  if (version < OLDEST_READABLE_VERSION || version > CHECKPOINT_VERSION) throw new CheckpointError(`checkpoint version ${version} is not supported; this build reads versions ${OLDEST_READABLE_VERSION} to ${CHECKPOINT_VERSION}`);
+  if (version !== CHECKPOINT_VERSION) throw new CheckpointError(`checkpoint version ${version} is not supported; this build reads version ${CHECKPOINT_VERSION}`);
   header.u16();
   const payloadLength = header.u32();
   const storedCrc = header.u32();
@@ -369,7 +364,7 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointContent {
   const randoms: RandomState[] = Array.from({ length: randomCount }, () => [reader.u32(), reader.u32(), reader.u32(), reader.u32()]);
   const meta = parseJson(reader.string(), 'meta section') as CheckpointContent['meta'];
   const populationCount = reader.count(64, 'the population count');
-  const populations = Array.from({ length: populationCount }, () => readPopulation(reader, version));
+  const populations = Array.from({ length: populationCount }, () => readPopulation(reader));
   if (reader.remaining !== 0) throw new CheckpointError(`checkpoint corrupt: ${reader.remaining} bytes left over after the last population`);
   return { config, generation, randoms, meta, populations };
 }

@@ -20,11 +20,6 @@ export class Genome {
   fitness = Number.NaN;
   /** Raw objective values from the last evaluation (return, -drawdown, ... or just fitness). */
   objectives: number[] = [];
-  /**
-   * Generations this genome was evaluated in while it lived (elites live on). With lifetime
-   * averaging, `fitness` (under scalar selection) and `objectives` are means over these.
-   */
-  evaluations = 0;
 
   constructor(key: number) {
     this.key = key;

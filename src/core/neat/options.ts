@@ -18,12 +18,12 @@ export const defaultRunOptions: NeatRunOptions = defaultsOf(neatSettings);
 
 /**
  * The NEAT-std benchmark workload, pinned: co-evolution, two populations of 50, 6 envs x 150 steps,
- * and the fitness it was defined with (drawdown penalty 0.5, this generation's windows only: the
- * defaults until they changed so that NEAT learns to trade). Benchmarks pass these options, not `{}`.
+ * and the fitness weights it was defined with (drawdown penalty 0.5, the default until the run
+ * defaults changed so that NEAT learns to trade). Benchmarks pass these options, not `{}`.
  */
 export const neatStdWorkloadOptions = {
   topology: 'coevolution', selection: 'fitness', envsPerGenome: 6, stepsPerEpisode: 150, macroSignalSize: 4, representatives: 1,
-  fitness: { returnWeight: 1, drawdownPenalty: 0.5, turnoverPenalty: 0.05 }, fitnessAveraging: 'generation',
+  fitness: { returnWeight: 1, drawdownPenalty: 0.5, turnoverPenalty: 0.05 },
   neat: { populationSize: 50 },
 } as const;
 

@@ -244,21 +244,12 @@ export class NeatRun {
     const objectives = this.options.objectives;
     const objectiveValues = new Float64Array(genomes.length * objectives.length);
     let meanReturn = 0;
-    // Lifetime averaging: a genome evaluated before (an elite) folds this generation's figures into
-    // its running means, so one lucky or unlucky set of windows decides less the longer it lives.
-    const lifetime = this.options.fitnessAveraging === 'lifetime';
     genomes.forEach((genome, index) => {
       const row = index * EPISODE_METRIC_COUNT;
       const metrics = result.metrics;
       meanReturn += metrics[row + METRIC_RETURN] / genomes.length;
-      const fitness = returnWeight * metrics[row + METRIC_RETURN] - drawdownPenalty * metrics[row + METRIC_DRAWDOWN] - turnoverPenalty * metrics[row + METRIC_TURNOVER];
-      const values = objectives.map((name) => objectiveIndex[name][1] * metrics[row + objectiveIndex[name][0]]);
-      const earlier = lifetime ? genome.evaluations : 0;
-      const keep = earlier / (earlier + 1);
-      genome.evaluations = earlier + 1;
-      // under NSGA-II `fitness` holds last generation's score, so only the objectives carry a mean there
-      genome.fitness = earlier > 0 && this.options.selection === 'fitness' ? keep * genome.fitness + fitness / genome.evaluations : fitness;
-      genome.objectives = earlier > 0 && genome.objectives.length === values.length ? values.map((value, m) => keep * genome.objectives[m] + value / genome.evaluations) : values;
+      genome.fitness = returnWeight * metrics[row + METRIC_RETURN] - drawdownPenalty * metrics[row + METRIC_DRAWDOWN] - turnoverPenalty * metrics[row + METRIC_TURNOVER];
+      genome.objectives = objectives.map((name) => objectiveIndex[name][1] * metrics[row + objectiveIndex[name][0]]);
       genome.objectives.forEach((value, m) => (objectiveValues[index * objectives.length + m] = value));
     });
     if (this.options.selection === 'nsga2') {

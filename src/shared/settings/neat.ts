@@ -37,10 +37,6 @@ export const neatSettings = section('NEAT run settings.', {
     drawdownPenalty: weight('Penalty per % of maximum drawdown.', 0),
     turnoverPenalty: weight('Penalty per unit of turnover (position changes per 100 steps).', 0.05),
   }),
-  fitnessAveraging: choice(['lifetime', 'generation'], {
-    doc: "lifetime: a genome's fitness (and objectives) is the mean over every generation it was evaluated in (an elite plays fresh windows each generation, so its figure firms up while it lives); generation: this generation's windows only (neat-python).",
-    default: 'lifetime', form: { label: 'Fitness averaging' },
-  }),
   evaluationInterval: integer(0, 1_000_000, { doc: 'Evaluate the champion on the validation and test splits every this many generations (0: never).', unit: 'generations', default: 10 }),
   checkpointInterval: integer(0, 1_000_000, { doc: 'Save a checkpoint every this many generations (0: only when the run ends or stops).', unit: 'generations', default: 10 }),
   threads: integer(0, 64, { doc: 'Evaluation threads when the thread pool is on (0: one per core, at most 8).', unit: 'threads', default: 0 }),
