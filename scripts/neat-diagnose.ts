@@ -5,9 +5,9 @@
 import { DatasetStore } from '../src/host/datasets/store.ts';
 import { Random } from '../src/core/random.ts';
 import { runWindow, type ObservationPolicy } from '../src/core/env/evaluate.ts';
-import { ACTIONS, POSITION_INDEX } from '../src/core/env/params.ts';
 import { envParamsOf, resolveRunOptions } from '../src/core/neat/options.ts';
 import { MACRO_FEATURES } from '../src/core/features/macro.ts';
+import { ACTIONS, POSITION_INDEX } from '../src/core/env/observation.ts';
 
 const dataset = process.argv[2] ?? 'default';
 const dataDir = process.argv[3] ?? '/tmp/traindeck-diagnose';

@@ -11,13 +11,13 @@ import { autoBackendCacheFile as autoBackendCache } from '../src/host/compute-ch
 import { resolveRlSettings } from '../src/core/rl/config.ts';
 import { selectBackends } from '../src/core/rl/backends.ts';
 import { RlTraining } from '../src/core/rl/training.ts';
-import { linearLayers } from '../src/core/rl/network.ts';
+import { linearLayers } from '../src/core/compute/network.ts';
 import { drawDropoutMasks } from '../src/core/rl/batch.ts';
 import { Random } from '../src/core/random.ts';
 import { closingCosts, createReturnBaseline, fullClosingCost, positionState, reinforceAdvantagesVectorized } from '../src/core/rl/reinforce.ts';
-import { OBSERVATION_WIDTH } from '../src/core/compute/types.ts';
-import { DEFAULT_ENV_PARAMS, POSITION_INDEX } from '../src/core/env/params.ts';
+import { DEFAULT_ENV_PARAMS } from '../src/core/env/params.ts';
 import { buyAndHoldCurve } from '../src/core/env/evaluate.ts';
+import { OBSERVATION_WIDTH, POSITION_INDEX } from '../src/core/env/observation.ts';
 
 const { values } = parseArgs({
   options: {

@@ -3,9 +3,10 @@
 // its max abs deviation from the js reference on the same batch.
 import { createBackend, probeBackends } from '../../core/compute/registry.ts';
 import { JsBackend } from '../../core/compute/js.ts';
-import { backendNames, OBSERVATION_WIDTH, type ComputeBackend, type LearnBatch } from '../../core/compute/types.ts';
+import { backendNames, type ComputeBackend, type LearnBatch } from '../../core/compute/types.ts';
 import { Random } from '../../core/random.ts';
-import { initializeNetwork, networkLayout, type NetworkLayout } from '../../core/rl/network.ts';
+import { initializeNetwork, networkLayout, type NetworkLayout } from '../../core/compute/network.ts';
+import { OBSERVATION_WIDTH } from '../../core/env/observation.ts';
 
 /** Forward FLOPs of one row (2 per multiply-add); a learning row costs about three times as much. */
 function forwardFlops(layout: NetworkLayout): number {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createFeatureConfig } from '../../core/features/config.ts';
 import type { MarketData } from '../../core/features/market-data.ts';
 import { computeFeatures } from '../../core/features/pipeline.ts';
-import { ACTION_COUNT, createEnvParams, OBSERVATION_SIZE, type Action } from '../../core/env/params.ts';
+import { createEnvParams } from '../../core/env/params.ts';
 import { ScalarTradingEnv } from '../../core/env/scalar.ts';
 import { VectorTradingEnv } from '../../core/env/vector.ts';
 import { parseOhlcvCsv } from '../../core/market/csv.ts';
@@ -17,6 +17,7 @@ import { generateRegimeMarket } from '../../core/market/generator.ts';
 import type { OhlcvSeries } from '../../core/market/series.ts';
 import { Random } from '../../core/random.ts';
 import { DatasetStore } from '../../host/datasets/store.ts';
+import { ACTION_COUNT, OBSERVATION_WIDTH, type Action } from '../../core/env/observation.ts';
 
 export interface EnvBenchOptions {
   /** Repeats of each env measurement (median reported). Default 5. */
@@ -66,7 +67,7 @@ function vectorThroughput(market: MarketData, repeats: number, steps: number, ga
   env.reset();
   const random = new Random(2);
   const actionTable = Array.from({ length: params.episodeLength }, () => Uint8Array.from({ length: ENVS }, () => random.nextInt(ACTION_COUNT)));
-  const batch = new Float32Array(ENVS * OBSERVATION_SIZE);
+  const batch = new Float32Array(ENVS * OBSERVATION_WIDTH);
   const run = (count: number) => {
     for (let s = 0; s < count; s++) {
       env.step(actionTable[s % actionTable.length]);

@@ -12,7 +12,7 @@ import { mergeSettings } from '../../shared/settings/resolve.ts';
 import type { RlOptions } from '../../shared/settings/rl.ts';
 import { evaluateSplits, SELECTION_POLICY, splitFigures } from '../../core/rl/evaluation.ts';
 import { layoutFor, maskGeneratorFor, RlTraining } from '../../core/rl/training.ts';
-import type { NetworkState } from '../../core/rl/network.ts';
+import type { NetworkState } from '../../core/compute/network.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { Random } from '../../core/random.ts';
 import { perMinute } from '../../core/metrics/throughput.ts';

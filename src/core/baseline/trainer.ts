@@ -7,13 +7,14 @@ import { Random, type RandomState } from '../random.ts';
 import type { TrainerOutcome, TrainerRunContext } from '../trainer.ts';
 import { DamagedCheckpointError, restoreFrom } from '../checkpoint-integrity.ts';
 import type { MarketData } from '../features/market-data.ts';
-import { DEFAULT_ENV_PARAMS, type Action, type EnvParams } from '../env/params.ts';
+import { DEFAULT_ENV_PARAMS, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import { contextLoopOptions, RunLoop } from '../run-loop.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
 import { evaluationReport, policyResult } from '../env/evaluation-report.ts';
 import type { EvaluationReport, MetricSample } from '../../shared/metrics.ts';
+import type { Action } from '../env/observation.ts';
 
 export interface BaselineResources {
   market: MarketData;

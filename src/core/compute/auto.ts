@@ -2,9 +2,10 @@
 // learning (batch N·T), choosing the fastest for each separately. The result is cached per machine
 // in a small JSON record that the caller persists (core stays free of file I/O: it gets callbacks).
 import { Random } from '../random.ts';
-import { initializeNetwork, type NetworkLayout } from '../rl/network.ts';
+import { initializeNetwork, type NetworkLayout } from './network.ts';
 import { createBackend, probeBackends } from './registry.ts';
-import { backendNames, OBSERVATION_WIDTH, type BackendName, type ComputeBackend, type LearnBatch } from './types.ts';
+import { backendNames, type BackendName, type ComputeBackend, type LearnBatch } from './types.ts';
+import { OBSERVATION_WIDTH } from '../env/observation.ts';
 
 export interface BackendMeasurement {
   backend: BackendName;

@@ -1,12 +1,13 @@
 // The `js` backend: the network in plain TypeScript, float64 inside. It is the reference every other
 // backend is parity-tested against, and the backend of the original (baseline) training mode.
-import { ACCOUNT_FEATURES, ACTIONS, BATCH_NORM_EPSILON, linearLayers, MACRO_FEATURES, MICRO_FEATURES, type LinearLayout, type NetworkLayout, type NetworkState } from '../rl/network.ts';
+import { BATCH_NORM_EPSILON, linearLayers, type LinearLayout, type NetworkLayout, type NetworkState } from './network.ts';
 import {
   batchNormBackward, batchNormForward, columnMoments, linearForward, linearInputGradient, linearWeightGradient,
   logSoftmax, relu, reluBackward, transpose,
 } from './js-kernels.ts';
 import { policyLoss, requireValueTarget, type LossTerms } from './loss.ts';
-import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { MASKED_LOGIT_OFFSET, type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { ACCOUNT_FEATURE_COUNT, ACTION_COUNT, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT, OBSERVATION_WIDTH } from '../env/observation.ts';
 
 /** Parameters converted to float64, with every weight matrix also stored transposed for the forward pass. */
 export interface PreparedParameters {
@@ -58,15 +59,15 @@ function linear(layer: LinearLayout, prepared: PreparedParameters, x: Float64Arr
 
 export function forward(layout: NetworkLayout, prepared: PreparedParameters, batch: ObservationBatch, mode: ForwardMode): Activations {
   const rows = batch.size;
-  const macroInput = new Float64Array(rows * MACRO_FEATURES);
-  const microInput = new Float64Array(rows * MICRO_FEATURES);
-  const account = new Float64Array(rows * ACCOUNT_FEATURES);
+  const macroInput = new Float64Array(rows * MACRO_FEATURE_COUNT);
+  const microInput = new Float64Array(rows * MICRO_FEATURE_COUNT);
+  const account = new Float64Array(rows * ACCOUNT_FEATURE_COUNT);
   const source = batch.observations;
   for (let row = 0; row < rows; row++) {
     const base = row * OBSERVATION_WIDTH;
-    for (let j = 0; j < MACRO_FEATURES; j++) macroInput[row * MACRO_FEATURES + j] = source[base + j];
-    for (let j = 0; j < MICRO_FEATURES; j++) microInput[row * MICRO_FEATURES + j] = source[base + MACRO_FEATURES + j];
-    for (let j = 0; j < ACCOUNT_FEATURES; j++) account[row * ACCOUNT_FEATURES + j] = source[base + MACRO_FEATURES + MICRO_FEATURES + j];
+    for (let j = 0; j < MACRO_FEATURE_COUNT; j++) macroInput[row * MACRO_FEATURE_COUNT + j] = source[base + j];
+    for (let j = 0; j < MICRO_FEATURE_COUNT; j++) microInput[row * MICRO_FEATURE_COUNT + j] = source[base + MACRO_FEATURE_COUNT + j];
+    for (let j = 0; j < ACCOUNT_FEATURE_COUNT; j++) account[row * ACCOUNT_FEATURE_COUNT + j] = source[base + MACRO_FEATURE_COUNT + MICRO_FEATURE_COUNT + j];
   }
   const activations: Activations = {
     rows, macroInput, microInput, macroNormalized: [], macroRelu: [], macroOutput: [], macroMask: [], batchMean: [], batchVariance: [],
@@ -119,13 +120,13 @@ export function forward(layout: NetworkLayout, prepared: PreparedParameters, bat
   }
   const macroWidth = layout.macro[layout.macro.length - 1].outputs;
   const microWidth = layout.micro[layout.micro.length - 1].outputs;
-  const concatWidth = macroWidth + microWidth + ACCOUNT_FEATURES;
+  const concatWidth = macroWidth + microWidth + ACCOUNT_FEATURE_COUNT;
   const concat = new Float64Array(rows * concatWidth);
   for (let row = 0; row < rows; row++) {
     const base = row * concatWidth;
     for (let j = 0; j < macroWidth; j++) concat[base + j] = x[row * macroWidth + j];
     for (let j = 0; j < microWidth; j++) concat[base + macroWidth + j] = m[row * microWidth + j];
-    for (let j = 0; j < ACCOUNT_FEATURES; j++) concat[base + macroWidth + microWidth + j] = account[row * ACCOUNT_FEATURES + j];
+    for (let j = 0; j < ACCOUNT_FEATURE_COUNT; j++) concat[base + macroWidth + microWidth + j] = account[row * ACCOUNT_FEATURE_COUNT + j];
   }
   activations.concat = concat;
   let h: Float64Array = concat;
@@ -137,7 +138,7 @@ export function forward(layout: NetworkLayout, prepared: PreparedParameters, bat
     }
   });
   const masks = batch.actionMasks;
-  if (masks) for (let i = 0; i < rows * ACTIONS; i++) if (!masks[i]) h[i] += MASKED_LOGIT_OFFSET;
+  if (masks) for (let i = 0; i < rows * ACTION_COUNT; i++) if (!masks[i]) h[i] += MASKED_LOGIT_OFFSET;
   activations.logits = h;
   if (layout.value) activations.values = linear(layout.value, prepared, activations.head[activations.head.length - 1], rows);
   return activations;
@@ -218,9 +219,9 @@ export interface Float64LearnResult {
 export function learnFloat64(layout: NetworkLayout, prepared: PreparedParameters, batch: LearnBatch): Float64LearnResult {
   const activations = forward(layout, prepared, batch, { training: true, dropoutMasks: batch.dropoutMasks });
   const rows = batch.size;
-  const logProbs = new Float64Array(rows * ACTIONS);
-  logSoftmax(activations.logits, rows, ACTIONS, logProbs);
-  const gradLogits = new Float64Array(rows * ACTIONS);
+  const logProbs = new Float64Array(rows * ACTION_COUNT);
+  logSoftmax(activations.logits, rows, ACTION_COUNT, logProbs);
+  const gradLogits = new Float64Array(rows * ACTION_COUNT);
   const gradValues = layout.value ? new Float64Array(rows) : undefined;
   if (layout.value) requireValueTarget(batch.loss);
   const terms = policyLoss(logProbs, activations.values, batch.actions, batch.loss, rows, gradLogits, gradValues);
@@ -236,9 +237,9 @@ export function learnFloat64(layout: NetworkLayout, prepared: PreparedParameters
 
 /** Probabilities from logits, row-wise softmax written as float32. */
 function softmaxRows(logits: Float64Array, rows: number): Float32Array {
-  const logProbs = new Float64Array(rows * ACTIONS);
-  logSoftmax(logits, rows, ACTIONS, logProbs);
-  const probabilities = new Float32Array(rows * ACTIONS);
+  const logProbs = new Float64Array(rows * ACTION_COUNT);
+  logSoftmax(logits, rows, ACTION_COUNT, logProbs);
+  const probabilities = new Float32Array(rows * ACTION_COUNT);
   for (let i = 0; i < probabilities.length; i++) probabilities[i] = Math.exp(logProbs[i]);
   return probabilities;
 }

@@ -1,8 +1,8 @@
 // The policy losses on top of the network's log-probabilities, with their gradient with respect to
 // the logits and the value output. The js backend backpropagates from here; the other backends
 // compute the same formulas in their own graphs and the trainer uses this file for the figures.
-import { ACTIONS } from '../rl/network.ts';
 import type { LossSpec, ValueTarget } from './types.ts';
+import { ACTION_COUNT } from '../env/observation.ts';
 
 export interface LossTerms {
   /** Total loss that the gradient descends. */
@@ -38,11 +38,11 @@ export function policyLoss(
   let clipped = 0;
   const valueTarget = valueTargetOf(spec);
   for (let row = 0; row < size; row++) {
-    const base = row * ACTIONS;
+    const base = row * ACTION_COUNT;
     const action = actions[row];
     const logProb = logProbs[base + action];
     let entropy = 0;
-    for (let j = 0; j < ACTIONS; j++) entropy -= Math.exp(logProbs[base + j]) * logProbs[base + j];
+    for (let j = 0; j < ACTION_COUNT; j++) entropy -= Math.exp(logProbs[base + j]) * logProbs[base + j];
     entropySum += entropy;
     // coefficient c with ∂loss/∂log π(a|s) = c for this row
     let coefficient: number;
@@ -67,7 +67,7 @@ export function policyLoss(
     }
     if (gradLogits) {
       // d log π(a)/dz_j = 1[j=a] − p_j ;  dH/dz_j = −p_j (log p_j + H)
-      for (let j = 0; j < ACTIONS; j++) {
+      for (let j = 0; j < ACTION_COUNT; j++) {
         const probability = Math.exp(logProbs[base + j]);
         const policyPart = coefficient * ((j === action ? 1 : 0) - probability);
         const entropyPart = beta * scale * probability * (logProbs[base + j] + entropy);

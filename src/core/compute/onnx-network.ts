@@ -2,10 +2,11 @@
 // serves every update: an acting graph (BatchNorm running statistics) and a learning graph that
 // runs the training-mode forward pass, the policy loss and the hand-written backward pass, and
 // returns the flat gradient. Formulas match js.ts and loss.ts term for term.
-import { ACTIONS, BATCH_NORM_EPSILON, linearLayers, MACRO_FEATURES, MICRO_FEATURES, type LinearLayout, type NetworkLayout, type NetworkState } from '../rl/network.ts';
+import { BATCH_NORM_EPSILON, linearLayers, type LinearLayout, type NetworkLayout, type NetworkState } from './network.ts';
 import { GraphBuilder } from './onnx-builder.ts';
 import { TensorType } from './onnx-proto.ts';
-import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type LossSpec } from './types.ts';
+import { MASKED_LOGIT_OFFSET, type LossSpec } from './types.ts';
+import { ACTION_COUNT, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT, OBSERVATION_WIDTH } from '../env/observation.ts';
 
 const BATCH = 'batch';
 
@@ -52,15 +53,15 @@ function linear(g: GraphBuilder, w: Weights, layer: LinearLayout, x: string): st
 function observationInputs(g: GraphBuilder, cast: (name: string) => string): { macro: string; micro: string; account: string } {
   const observations = g.input('observations', [BATCH, OBSERVATION_WIDTH]);
   return {
-    macro: cast(g.columns(observations, 0, MACRO_FEATURES)),
-    micro: cast(g.columns(observations, MACRO_FEATURES, MACRO_FEATURES + MICRO_FEATURES)),
-    account: cast(g.columns(observations, MACRO_FEATURES + MICRO_FEATURES, OBSERVATION_WIDTH)),
+    macro: cast(g.columns(observations, 0, MACRO_FEATURE_COUNT)),
+    micro: cast(g.columns(observations, MACRO_FEATURE_COUNT, MACRO_FEATURE_COUNT + MICRO_FEATURE_COUNT)),
+    account: cast(g.columns(observations, MACRO_FEATURE_COUNT + MICRO_FEATURE_COUNT, OBSERVATION_WIDTH)),
   };
 }
 
 /** Logits plus MASKED_LOGIT_OFFSET where the uint8 `actionMasks` input [B,3] is 0: (mask − 1)·|offset|. */
 function maskedLogits(g: GraphBuilder, logits: string, type: number): string {
-  const mask = g.op('Cast', [g.input('actionMasks', [BATCH, ACTIONS], TensorType.uint8)], { to: type });
+  const mask = g.op('Cast', [g.input('actionMasks', [BATCH, ACTION_COUNT], TensorType.uint8)], { to: type });
   const asType = (name: string) => (type === TensorType.float ? name : g.op('Cast', [name], { to: type }));
   return g.add(logits, g.mul(g.sub(mask, asType(g.scalar(1))), asType(g.scalar(-MASKED_LOGIT_OFFSET))));
 }
@@ -105,7 +106,7 @@ export function buildActingGraph(layout: NetworkLayout, fp16: boolean): Uint8Arr
   for (const layer of layout.macro) x = g.relu(linear(g, w, layer, x));
   const { logits, value } = towersAndHead(g, layout, w, x, micro, account, fp16 ? TensorType.float16 : TensorType.float);
   const toFloat = (name: string) => (fp16 ? g.op('Cast', [name], { to: TensorType.float }) : name);
-  g.output('probabilities', toFloat(g.op('Softmax', [logits], { axis: 1 })), [BATCH, ACTIONS]);
+  g.output('probabilities', toFloat(g.op('Softmax', [logits], { axis: 1 })), [BATCH, ACTION_COUNT]);
   if (value) g.output('values', toFloat(value), [BATCH, 1]);
   return g.encode();
 }
@@ -152,7 +153,7 @@ export function buildLearningGraph(layout: NetworkLayout, kind: LossSpec['kind']
   const g = new GraphBuilder(`traindeck_policy_learn_${kind}`);
   const w = weightInputs(g, layout, (name) => name);
   const { macro, micro, account } = observationInputs(g, (name) => name);
-  const oneHot = g.input('actionsOneHot', [BATCH, ACTIONS]);
+  const oneHot = g.input('actionsOneHot', [BATCH, ACTION_COUNT]);
   const keepScale = g.scalar(1 / (1 - layout.spec.dropout));
   // uint8 keep-masks: a quarter of the bytes of float masks
   const masks = layout.spec.dropout > 0
@@ -276,7 +277,7 @@ export function buildLearningGraph(layout: NetworkLayout, kind: LossSpec['kind']
   g.output('gradient', g.op('Concat', gradients.map((entry) => entry.name), { axis: 0 }), [layout.parameterCount]);
   g.output('batchMean', g.op('Concat', means, { axis: 0 }), [layout.normFeatures]);
   g.output('batchVariance', g.op('Concat', variances, { axis: 0 }), [layout.normFeatures]);
-  g.output('logProbs', logProbs, [BATCH, ACTIONS]);
+  g.output('logProbs', logProbs, [BATCH, ACTION_COUNT]);
   if (value) g.output('values', value, [BATCH, 1]);
   return g.encode();
 }

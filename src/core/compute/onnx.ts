@@ -3,10 +3,11 @@
 // tried in order until one opens the graph: webgpu then coreml on macOS, cuda on Linux where
 // installed, cpu everywhere (always last).
 import type * as Ort from 'onnxruntime-node';
-import { ACTIONS, type NetworkLayout, type NetworkState } from '../rl/network.ts';
+import { type NetworkLayout, type NetworkState } from './network.ts';
 import { requireValueTarget } from './loss.ts';
 import { buildActingGraph, buildLearningGraph, foldBatchNorm, weightInputSpecs } from './onnx-network.ts';
-import { OBSERVATION_WIDTH, type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type LossSpec, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { type BackendAvailability, type BackendOptions, type ComputeBackend, type LearnBatch, type LearnResult, type LossSpec, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { ACTION_COUNT, OBSERVATION_WIDTH } from '../env/observation.ts';
 
 type OrtModule = typeof Ort;
 let ortModule: Promise<OrtModule> | undefined;
@@ -91,11 +92,11 @@ export class OnnxBackend implements ComputeBackend {
   /** Observations and action masks (all ones when the batch has none: every action allowed). */
   private observationFeeds(batch: ObservationBatch): Record<string, Ort.Tensor> {
     const size = batch.size;
-    if (!batch.actionMasks && this.allAllowed.length < size * ACTIONS) this.allAllowed = new Uint8Array(size * ACTIONS).fill(1);
-    const masks = (batch.actionMasks ?? this.allAllowed).subarray(0, size * ACTIONS);
+    if (!batch.actionMasks && this.allAllowed.length < size * ACTION_COUNT) this.allAllowed = new Uint8Array(size * ACTION_COUNT).fill(1);
+    const masks = (batch.actionMasks ?? this.allAllowed).subarray(0, size * ACTION_COUNT);
     return {
       observations: new this.ort.Tensor('float32', batch.observations.subarray(0, size * OBSERVATION_WIDTH), [size, OBSERVATION_WIDTH]),
-      actionMasks: new this.ort.Tensor('uint8', masks, [size, ACTIONS]),
+      actionMasks: new this.ort.Tensor('uint8', masks, [size, ACTION_COUNT]),
     };
   }
 
@@ -125,14 +126,14 @@ export class OnnxBackend implements ComputeBackend {
     const { Tensor } = this.ort;
     const size = batch.size;
     const session = await this.learnSession(batch.loss.kind);
-    const oneHot = new Float32Array(size * ACTIONS);
-    for (let row = 0; row < size; row++) oneHot[row * ACTIONS + batch.actions[row]] = 1;
+    const oneHot = new Float32Array(size * ACTION_COUNT);
+    for (let row = 0; row < size; row++) oneHot[row * ACTION_COUNT + batch.actions[row]] = 1;
     const column = (values: Float32Array) => new Tensor('float32', values.subarray(0, size), [size, 1]);
     const scalar = (value: number) => new Tensor('float32', Float32Array.of(value), [1]);
     const feeds: Record<string, Ort.Tensor> = {
       ...this.learningWeights(state),
       ...this.observationFeeds(batch),
-      actionsOneHot: new Tensor('float32', oneHot, [size, ACTIONS]),
+      actionsOneHot: new Tensor('float32', oneHot, [size, ACTION_COUNT]),
       scale: scalar(1 / size),
       entropyCoefficient: scalar(batch.loss.entropyCoefficient),
     };

@@ -2,9 +2,10 @@
 // (each passes its own tf namespace and backend name). Learning uses tfjs autodiff over the same
 // forward pass and loss as js.ts and loss.ts; weights are uploaded once per network version.
 import type * as TfCore from '@tensorflow/tfjs-core';
-import { ACCOUNT_FEATURES, ACTIONS, BATCH_NORM_EPSILON, linearLayers, MACRO_FEATURES, MICRO_FEATURES, type NetworkLayout, type NetworkState } from '../rl/network.ts';
+import { BATCH_NORM_EPSILON, linearLayers, type NetworkLayout, type NetworkState } from './network.ts';
 import { requireValueTarget } from './loss.ts';
-import { MASKED_LOGIT_OFFSET, OBSERVATION_WIDTH, type BackendName, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { MASKED_LOGIT_OFFSET, type BackendName, type ComputeBackend, type LearnBatch, type LearnResult, type ObservationBatch, type PolicyOutput } from './types.ts';
+import { ACCOUNT_FEATURE_COUNT, ACTION_COUNT, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT, OBSERVATION_WIDTH } from '../env/observation.ts';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Tensor = TfCore.Tensor;
@@ -72,9 +73,9 @@ export class TfjsBackend implements ComputeBackend {
     const tf = this.tf;
     const all = tf.tensor2d(batch.observations.subarray(0, batch.size * OBSERVATION_WIDTH), [batch.size, OBSERVATION_WIDTH]);
     return {
-      macro: tf.slice(all, [0, 0], [batch.size, MACRO_FEATURES]),
-      micro: tf.slice(all, [0, MACRO_FEATURES], [batch.size, MICRO_FEATURES]),
-      account: tf.slice(all, [0, MACRO_FEATURES + MICRO_FEATURES], [batch.size, ACCOUNT_FEATURES]),
+      macro: tf.slice(all, [0, 0], [batch.size, MACRO_FEATURE_COUNT]),
+      micro: tf.slice(all, [0, MACRO_FEATURE_COUNT], [batch.size, MICRO_FEATURE_COUNT]),
+      account: tf.slice(all, [0, MACRO_FEATURE_COUNT + MICRO_FEATURE_COUNT], [batch.size, ACCOUNT_FEATURE_COUNT]),
     };
   }
 
@@ -121,9 +122,9 @@ export class TfjsBackend implements ComputeBackend {
   private maskLogits(logits: Tensor2D, batch: ObservationBatch): Tensor2D {
     const masks = batch.actionMasks;
     if (!masks) return logits;
-    const offsets = new Float32Array(batch.size * ACTIONS);
+    const offsets = new Float32Array(batch.size * ACTION_COUNT);
     for (let i = 0; i < offsets.length; i++) offsets[i] = masks[i] ? 0 : MASKED_LOGIT_OFFSET;
-    return this.tf.add(logits, this.tf.tensor2d(offsets, [batch.size, ACTIONS])) as Tensor2D;
+    return this.tf.add(logits, this.tf.tensor2d(offsets, [batch.size, ACTION_COUNT])) as Tensor2D;
   }
 
   private async activate(): Promise<void> {
@@ -210,7 +211,7 @@ export class TfjsBackend implements ComputeBackend {
       const logProbs = tf.logSoftmax(logits);
       const probabilities = tf.exp(logProbs);
       const entropy = tf.neg(tf.sum(tf.mul(probabilities, logProbs), 1, true));
-      const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(batch.actions.subarray(0, size)), 'int32'), ACTIONS);
+      const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(batch.actions.subarray(0, size)), 'int32'), ACTION_COUNT);
       let coefficient: Tensor;
       let gradValue: Tensor | undefined;
       if (loss.kind === 'reinforce') {

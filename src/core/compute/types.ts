@@ -1,17 +1,13 @@
 // The one interface every compute backend implements: an acting forward pass (BatchNorm running
 // statistics, no dropout) and a learning pass (batch statistics, dropout) that returns the
 // gradient of the policy loss. Backends differ only in where the arithmetic runs.
-import { OBSERVATION_SIZE } from '../env/params.ts';
-import type { NetworkLayout, NetworkState } from '../rl/network.ts';
+import type { NetworkLayout, NetworkState } from './network.ts';
 
 // The backend names are declared with the RL settings that choose among them.
 import type { BackendName } from '../../shared/settings/rl.ts';
 export { backendNames, type BackendChoice, type BackendName } from '../../shared/settings/rl.ts';
 
-/** Values per observation row, laid out as the envs write them: macro(60), micro(60), position, cash. */
-export const OBSERVATION_WIDTH = OBSERVATION_SIZE;
-
-/** Observations of `size` states, row-major, OBSERVATION_WIDTH values each (the env's layout, no copies). */
+/** Observations of `size` states, row-major, OBSERVATION_WIDTH values each (src/core/env/observation.ts: the env's layout, no copies). */
 export interface ObservationBatch {
   size: number;
   observations: Float32Array;

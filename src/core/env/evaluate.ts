@@ -6,9 +6,10 @@ import { Random } from '../random.ts';
 import type { MarketData } from '../features/market-data.ts';
 import type { BarRange, SplitName } from '../features/splits.ts';
 import { computePortfolioMetrics, type PortfolioMetrics } from '../metrics/portfolio.ts';
-import { ACTIONS, ACTION_COUNT, createEnvParams, DEFAULT_ENV_PARAMS, OBSERVATION_SIZE, type Action, type EnvParams } from './params.ts';
+import { createEnvParams, DEFAULT_ENV_PARAMS, type EnvParams } from './params.ts';
 import { ScalarTradingEnv } from './scalar.ts';
 import { VectorTradingEnv } from './vector.ts';
+import { ACTION_COUNT, ACTIONS, OBSERVATION_WIDTH, type Action } from './observation.ts';
 
 /** Chooses an action from an observation (122 values) on a given step of the window. */
 export type ObservationPolicy = (observation: Float32Array, step: number) => number;
@@ -104,7 +105,7 @@ export function runWindowBatch(market: MarketData, range: BarRange, count: numbe
   const actions = Array.from({ length: count }, () => new Uint8Array(steps));
   const rewards = Array.from({ length: count }, () => new Float64Array(steps));
   const finished = new Uint8Array(count);
-  const observations = new Float32Array(count * OBSERVATION_SIZE);
+  const observations = new Float32Array(count * OBSERVATION_WIDTH);
   const chosen = new Uint8Array(count);
   for (let k = 0; k < steps; k++) {
     env.gatherObservations(observations);

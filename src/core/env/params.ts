@@ -1,25 +1,13 @@
-// Trading-env parameters (immutable, typed, validated), the action codes and the observation layout
-// shared by the scalar and the vector env, and the slice of MarketData an env reads.
+// Trading-env parameters (immutable, typed, validated) shared by the scalar and the vector env, and
+// the slice of MarketData an env reads. The observation layout and the action codes are in observation.ts.
 
 import type { MarketData } from '../features/market-data.ts';
 import { envSettings } from '../../shared/settings/env.ts';
 import { defaultsOf, resolveSettings } from '../../shared/settings/resolve.ts';
 import type { SettingValue } from '../../shared/settings/declare.ts';
+import { ACTIONS, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT } from './observation.ts';
 
 type EnvSettings = SettingValue<typeof envSettings>;
-
-/** Action codes. */
-export const ACTIONS = { HOLD: 0, BUY: 1, SELL: 2 } as const;
-export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];
-export const ACTION_NAMES = ['HOLD', 'BUY', 'SELL'] as const;
-export const ACTION_COUNT = 3;
-
-/** Observation layout: macro(60), micro(60), position, cash fraction. */
-export const MACRO_SIZE = 60;
-export const MICRO_SIZE = 60;
-export const POSITION_INDEX = MACRO_SIZE + MICRO_SIZE;
-export const CASH_INDEX = POSITION_INDEX + 1;
-export const OBSERVATION_SIZE = CASH_INDEX + 1;
 
 export type PositionMode = EnvSettings['positionMode'];
 export type PositionSizing = EnvSettings['positionSizing'];
@@ -71,10 +59,10 @@ export type EnvMarket = Pick<MarketData, 'rows' | 'close' | 'macro' | 'micro' | 
 
 /** Throws unless the market has the observation layout the envs assume. */
 export function checkEnvMarket(market: EnvMarket): void {
-  if (market.macroSize !== MACRO_SIZE || market.microSize !== MICRO_SIZE) {
-    throw new RangeError(`envs need ${MACRO_SIZE} macro and ${MICRO_SIZE} micro features, got ${market.macroSize} and ${market.microSize}`);
+  if (market.macroSize !== MACRO_FEATURE_COUNT || market.microSize !== MICRO_FEATURE_COUNT) {
+    throw new RangeError(`envs need ${MACRO_FEATURE_COUNT} macro and ${MICRO_FEATURE_COUNT} micro features, got ${market.macroSize} and ${market.microSize}`);
   }
-  if (market.macro.length < market.rows * MACRO_SIZE || market.micro.length < market.rows * MICRO_SIZE || market.close.length < market.rows) {
+  if (market.macro.length < market.rows * MACRO_FEATURE_COUNT || market.micro.length < market.rows * MICRO_FEATURE_COUNT || market.close.length < market.rows) {
     throw new RangeError(`market arrays are shorter than its ${market.rows} rows`);
   }
 }

@@ -5,10 +5,8 @@
 
 import type { Random } from '../random.ts';
 import type { BarRange } from '../features/splits.ts';
-import {
-  ACTION_COUNT, ACTIONS, CASH_INDEX, checkEnvMarket, DEFAULT_ENV_PARAMS, MACRO_SIZE, maxPositionLevel, MICRO_SIZE, minPositionLevel,
-  OBSERVATION_SIZE, POSITION_INDEX, writeActionMask, type Action, type EnvMarket, type EnvParams,
-} from './params.ts';
+import { checkEnvMarket, DEFAULT_ENV_PARAMS, maxPositionLevel, minPositionLevel, writeActionMask, type EnvMarket, type EnvParams } from './params.ts';
+import { ACTION_COUNT, ACTIONS, CASH_INDEX, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT, OBSERVATION_WIDTH, POSITION_INDEX, type Action } from './observation.ts';
 
 export interface ScalarEnvState {
   /** Bar the episode started on. */
@@ -116,8 +114,8 @@ export function transition(market: EnvMarket, params: EnvParams, state: ScalarEn
 /** Writes the 122-value observation of `state` (macro row, micro row, position, cash fraction) at `offset`. */
 export function writeObservation(market: EnvMarket, state: ScalarEnvState, target: Float32Array, offset = 0): void {
   const bar = state.startBar + state.step;
-  target.set(market.macro.subarray(bar * MACRO_SIZE, (bar + 1) * MACRO_SIZE), offset);
-  target.set(market.micro.subarray(bar * MICRO_SIZE, (bar + 1) * MICRO_SIZE), offset + MACRO_SIZE);
+  target.set(market.macro.subarray(bar * MACRO_FEATURE_COUNT, (bar + 1) * MACRO_FEATURE_COUNT), offset);
+  target.set(market.micro.subarray(bar * MICRO_FEATURE_COUNT, (bar + 1) * MICRO_FEATURE_COUNT), offset + MACRO_FEATURE_COUNT);
   const solvent = state.equity > 0;
   const inverseEquity = 1 / state.equity; // multiply by the inverse, exactly as the vector env does
   target[offset + POSITION_INDEX] = solvent ? state.units * market.close[bar] * inverseEquity : 0;
@@ -195,9 +193,9 @@ export class ScalarTradingEnv {
     return mask;
   }
 
-  /** The current observation (a fresh array of OBSERVATION_SIZE values). */
+  /** The current observation (a fresh array of OBSERVATION_WIDTH values). */
   observation(): Float32Array {
-    const target = new Float32Array(OBSERVATION_SIZE);
+    const target = new Float32Array(OBSERVATION_WIDTH);
     writeObservation(this.market, this.current, target);
     return target;
   }

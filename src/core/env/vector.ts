@@ -5,11 +5,9 @@
 
 import type { Random, RandomState } from '../random.ts';
 import type { BarRange } from '../features/splits.ts';
-import {
-  ACTION_COUNT, ACTIONS, checkEnvMarket, DEFAULT_ENV_PARAMS, MACRO_SIZE, maxPositionLevel, MICRO_SIZE, minPositionLevel,
-  OBSERVATION_SIZE, writeActionMask, type EnvMarket, type EnvParams,
-} from './params.ts';
+import { checkEnvMarket, DEFAULT_ENV_PARAMS, maxPositionLevel, minPositionLevel, writeActionMask, type EnvMarket, type EnvParams } from './params.ts';
 import { checkEpisodeRange, sampleEpisodeStart, stepConstants } from './scalar.ts';
+import { ACTION_COUNT, ACTIONS, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT, OBSERVATION_WIDTH } from './observation.ts';
 
 /** Everything needed to resume a vector env exactly (plain typed arrays; serialise as you like). */
 export interface VectorEnvSnapshot {
@@ -271,7 +269,7 @@ export class VectorTradingEnv {
 
   /** Writes the N x 122 observation batch (macro row, micro row, position, cash) into `target`. */
   gatherObservations(target: Float32Array): void {
-    if (target.length < this.count * OBSERVATION_SIZE) throw new RangeError(`observation batch needs ${this.count * OBSERVATION_SIZE} values, got ${target.length}`);
+    if (target.length < this.count * OBSERVATION_WIDTH) throw new RangeError(`observation batch needs ${this.count * OBSERVATION_WIDTH} values, got ${target.length}`);
     const pairs = this.pairViews(target);
     if (pairs !== null) gatherPairs(pairs.macro, pairs.micro, pairs.account, pairs.target, this.rows, this.count);
     else gatherFloats(this.market.macro, this.market.micro, this.account, target, this.rows, this.count);
@@ -288,10 +286,10 @@ export class VectorTradingEnv {
     const arrays = [macro, micro, this.account, target];
     if (arrays.some((array) => array.byteOffset % 8 !== 0)) return null;
     const views: PairViews = {
-      macro: new Float64Array(macro.buffer, macro.byteOffset, this.market.rows * (MACRO_SIZE / 2)),
-      micro: new Float64Array(micro.buffer, micro.byteOffset, this.market.rows * (MICRO_SIZE / 2)),
+      macro: new Float64Array(macro.buffer, macro.byteOffset, this.market.rows * (MACRO_FEATURE_COUNT / 2)),
+      micro: new Float64Array(micro.buffer, micro.byteOffset, this.market.rows * (MICRO_FEATURE_COUNT / 2)),
       account: new Float64Array(this.account.buffer, this.account.byteOffset, this.count),
-      target: new Float64Array(target.buffer, target.byteOffset, this.count * (OBSERVATION_SIZE / 2)),
+      target: new Float64Array(target.buffer, target.byteOffset, this.count * (OBSERVATION_WIDTH / 2)),
     };
     this.pairCache = { source: target, views };
     return views;
@@ -305,9 +303,9 @@ interface PairViews {
   readonly target: Float64Array;
 }
 
-const MACRO_PAIRS = MACRO_SIZE / 2;
-const MICRO_PAIRS = MICRO_SIZE / 2;
-const OBSERVATION_PAIRS = OBSERVATION_SIZE / 2;
+const MACRO_PAIRS = MACRO_FEATURE_COUNT / 2;
+const MICRO_PAIRS = MICRO_FEATURE_COUNT / 2;
+const OBSERVATION_PAIRS = OBSERVATION_WIDTH / 2;
 
 function gatherPairs(macro: Float64Array, micro: Float64Array, account: Float64Array, target: Float64Array, rows: Int32Array, count: number): void {
   for (let i = 0; i < count; i++) {
@@ -325,13 +323,13 @@ function gatherPairs(macro: Float64Array, micro: Float64Array, account: Float64A
 function gatherFloats(macro: Float32Array, micro: Float32Array, account: Float32Array, target: Float32Array, rows: Int32Array, count: number): void {
   for (let i = 0; i < count; i++) {
     const bar = rows[i];
-    let offset = i * OBSERVATION_SIZE;
-    const macroStart = bar * MACRO_SIZE;
-    for (let k = 0; k < MACRO_SIZE; k++) target[offset + k] = macro[macroStart + k];
-    offset += MACRO_SIZE;
-    const microStart = bar * MICRO_SIZE;
-    for (let k = 0; k < MICRO_SIZE; k++) target[offset + k] = micro[microStart + k];
-    offset += MICRO_SIZE;
+    let offset = i * OBSERVATION_WIDTH;
+    const macroStart = bar * MACRO_FEATURE_COUNT;
+    for (let k = 0; k < MACRO_FEATURE_COUNT; k++) target[offset + k] = macro[macroStart + k];
+    offset += MACRO_FEATURE_COUNT;
+    const microStart = bar * MICRO_FEATURE_COUNT;
+    for (let k = 0; k < MICRO_FEATURE_COUNT; k++) target[offset + k] = micro[microStart + k];
+    offset += MICRO_FEATURE_COUNT;
     target[offset] = account[2 * i];
     target[offset + 1] = account[2 * i + 1];
   }

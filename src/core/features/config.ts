@@ -4,8 +4,6 @@
 
 /** Bump when a feature formula changes so old caches stop matching. */
 export const FEATURE_SET_VERSION = 1;
-export const MACRO_FEATURE_COUNT = 60;
-export const MICRO_FEATURE_COUNT = 60;
 
 export interface FeatureConfig {
   /** Share of the usable bars (after warm-up) in the training split, in (0, 1). */

@@ -11,7 +11,7 @@
 // into the networks and EpisodeStats, so every combination yields bit-identical metrics.
 import { Random } from '../random.ts';
 import type { BarRange } from '../features/splits.ts';
-import { CASH_INDEX, MACRO_SIZE, POSITION_INDEX, type Action, type EnvMarket, type EnvParams } from '../env/params.ts';
+import { type EnvMarket, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import type { InputLayout } from './compiled.ts';
@@ -22,6 +22,7 @@ import { decodeGenomeAt, encodedGenomeKeys } from './genome-codec.ts';
 import type { Genome } from './genome.ts';
 import type { OptimizationFlags } from './options.ts';
 import { createPolicy, type Policy } from './policies.ts';
+import { CASH_INDEX, MACRO_FEATURE_COUNT, POSITION_INDEX, type Action } from '../env/observation.ts';
 
 export interface TradingEvaluatorSetup {
   /** Close prices and feature matrices (SharedArrayBuffer-backed when handed to threads). */
@@ -211,7 +212,7 @@ export class TradingEvaluator {
     let observation = env.resetAt(start, steps);
     let taken = 0;
     while (taken < steps) {
-      const action = this.decide(networks, taken, 0, 1, observation, 0, observation, MACRO_SIZE, observation[POSITION_INDEX], observation[CASH_INDEX], extras, outputs);
+      const action = this.decide(networks, taken, 0, 1, observation, 0, observation, MACRO_FEATURE_COUNT, observation[POSITION_INDEX], observation[CASH_INDEX], extras, outputs);
       const result = env.step(action);
       positions[taken] = env.exposure;
       equity[++taken] = result.equity;
@@ -264,7 +265,7 @@ export class TradingEvaluator {
       let observation = env.resetAt(job.episodeStarts[window], job.steps);
       stats.begin(0);
       for (let step = 0; ; step++) {
-        const action = this.decide(networks, step, window, windows, observation, 0, observation, MACRO_SIZE, observation[POSITION_INDEX], observation[CASH_INDEX], extras, outputs);
+        const action = this.decide(networks, step, window, windows, observation, 0, observation, MACRO_FEATURE_COUNT, observation[POSITION_INDEX], observation[CASH_INDEX], extras, outputs);
         const result = env.step(action);
         this.envSteps++;
         stats.record(0, result.equity, result.traded);

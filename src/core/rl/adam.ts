@@ -1,6 +1,6 @@
 // Adam (as torch.optim.Adam, no weight decay) over the flat parameter vector, with gradient
 // accumulation and optional global-norm clipping (as torch.nn.utils.clip_grad_norm_).
-import type { NetworkState } from './network.ts';
+import type { NetworkState } from '../compute/network.ts';
 
 export interface AdamSettings {
   learningRate: number;

@@ -7,7 +7,7 @@ import { createBackend, probeBackend } from '../compute/registry.ts';
 import type { BackendName, ComputeBackend } from '../compute/types.ts';
 import type { RlSettings } from '../../shared/settings/rl.ts';
 import { effectiveEnvs } from './config.ts';
-import type { NetworkLayout } from './network.ts';
+import type { NetworkLayout } from '../compute/network.ts';
 
 export interface RunBackends {
   acting: ComputeBackend;

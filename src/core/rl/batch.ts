@@ -1,8 +1,9 @@
 // Rollout storage and the per-batch pieces both modes share: dropout masks drawn from the seeded
 // generator, action sampling, and the observation batch a backend learns from.
-import { OBSERVATION_WIDTH, type ObservationBatch } from '../compute/types.ts';
+import { type ObservationBatch } from '../compute/types.ts';
 import type { Random } from '../random.ts';
-import { ACTIONS, type NetworkLayout } from './network.ts';
+import { type NetworkLayout } from '../compute/network.ts';
+import { ACTION_COUNT, OBSERVATION_WIDTH } from '../env/observation.ts';
 
 /** Four seed words per MacroNet block for one batch's dropout masks, drawn from the (checkpointed) dropout stream. */
 export function drawDropoutSeeds(layout: NetworkLayout, random: Random): Uint32Array | undefined {
@@ -84,20 +85,20 @@ export const inlineMaskGenerator: DropoutMaskGenerator = {
 
 /** Draws an action from probabilities (row `row` of a size × 3 array) with one uniform. */
 export function sampleAction(probabilities: Float32Array, row: number, random: Random): number {
-  const base = row * ACTIONS;
+  const base = row * ACTION_COUNT;
   let threshold = random.nextFloat() * (probabilities[base] + probabilities[base + 1] + probabilities[base + 2]);
-  for (let action = 0; action < ACTIONS - 1; action++) {
+  for (let action = 0; action < ACTION_COUNT - 1; action++) {
     threshold -= probabilities[base + action];
     if (threshold < 0) return action;
   }
-  return ACTIONS - 1;
+  return ACTION_COUNT - 1;
 }
 
 /** Most probable action of a row (ties to the lower index: HOLD before BUY before SELL). */
 export function greedyAction(probabilities: Float32Array, row: number): number {
-  const base = row * ACTIONS;
+  const base = row * ACTION_COUNT;
   let best = 0;
-  for (let action = 1; action < ACTIONS; action++) if (probabilities[base + action] > probabilities[base + best]) best = action;
+  for (let action = 1; action < ACTION_COUNT; action++) if (probabilities[base + action] > probabilities[base + best]) best = action;
   return best;
 }
 
@@ -129,7 +130,7 @@ export class RolloutBuffer implements ObservationBatch {
     this.alive = new Uint8Array(this.size);
     this.actionProbabilities = new Float32Array(this.size);
     this.values = new Float32Array(this.size);
-    this.actionMasks = maskActions ? new Uint8Array(this.size * ACTIONS) : undefined;
+    this.actionMasks = maskActions ? new Uint8Array(this.size * ACTION_COUNT) : undefined;
   }
 
   /** Rows [start, start + count) as an observation batch (a view, no copy). */
@@ -137,7 +138,7 @@ export class RolloutBuffer implements ObservationBatch {
     return {
       size: count,
       observations: this.observations.subarray(start * OBSERVATION_WIDTH, (start + count) * OBSERVATION_WIDTH),
-      actionMasks: this.actionMasks?.subarray(start * ACTIONS, (start + count) * ACTIONS),
+      actionMasks: this.actionMasks?.subarray(start * ACTION_COUNT, (start + count) * ACTION_COUNT),
     };
   }
 
@@ -156,11 +157,11 @@ export class RolloutBuffer implements ObservationBatch {
 export function gatherRows(source: ObservationBatch, indices: Int32Array): ObservationBatch {
   const observations = new Float32Array(indices.length * OBSERVATION_WIDTH);
   const sourceMasks = source.actionMasks;
-  const actionMasks = sourceMasks ? new Uint8Array(indices.length * ACTIONS) : undefined;
+  const actionMasks = sourceMasks ? new Uint8Array(indices.length * ACTION_COUNT) : undefined;
   for (let k = 0; k < indices.length; k++) {
     const row = indices[k];
     observations.set(source.observations.subarray(row * OBSERVATION_WIDTH, (row + 1) * OBSERVATION_WIDTH), k * OBSERVATION_WIDTH);
-    if (actionMasks) actionMasks.set(sourceMasks!.subarray(row * ACTIONS, (row + 1) * ACTIONS), k * ACTIONS);
+    if (actionMasks) actionMasks.set(sourceMasks!.subarray(row * ACTION_COUNT, (row + 1) * ACTION_COUNT), k * ACTION_COUNT);
   }
   return { size: indices.length, observations, actionMasks };
 }

@@ -9,15 +9,16 @@
 import type { EvaluationReport } from '../../shared/metrics.ts';
 import type { ComputeBackend } from '../compute/types.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
-import { ACTION_COUNT, ACTIONS, createEnvParams, OBSERVATION_SIZE, type EnvParams } from '../env/params.ts';
+import { createEnvParams, type EnvParams } from '../env/params.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import type { MarketData } from '../features/market-data.ts';
 import type { SplitName } from '../features/splits.ts';
 import { computePortfolioMetrics, type PortfolioMetrics } from '../metrics/portfolio.ts';
 import { Random } from '../random.ts';
 import { greedyAction, sampleAction } from './batch.ts';
-import type { NetworkState } from './network.ts';
+import type { NetworkState } from '../compute/network.ts';
 import { downsampleCurve, statsFromMetrics } from '../env/evaluation-report.ts';
+import { ACTION_COUNT, ACTIONS, OBSERVATION_WIDTH } from '../env/observation.ts';
 
 // sampled first: the trained (stochastic) policy is the one the views and the compare table report; greedy is its argmax
 export const evaluationPolicies = ['policy (sampled)', 'policy (greedy)', 'buy-and-hold', 'random'] as const;
@@ -89,7 +90,7 @@ export async function evaluateSplits(options: EvaluationOptions): Promise<SplitE
     return curve;
   });
   const positions = windows.map((window) => new Float64Array(window.steps));
-  const observations = new Float32Array(windows.length * OBSERVATION_SIZE);
+  const observations = new Float32Array(windows.length * OBSERVATION_WIDTH);
   const actionMasks = options.maskInvalidActions ? new Uint8Array(windows.length * ACTION_COUNT) : undefined;
   const actions = new Uint8Array(windows.length);
   for (let t = 0; t < maxSteps; t++) {

@@ -8,7 +8,7 @@ import { policyLoss, type LossTerms } from '../compute/loss.ts';
 import type { Random } from '../random.ts';
 import type { Adam } from './adam.ts';
 import { drawDropoutMasks, gatherRows, type RolloutBuffer } from './batch.ts';
-import { updateRunningStatistics, type NetworkLayout, type NetworkState } from './network.ts';
+import { updateRunningStatistics, type NetworkLayout, type NetworkState } from '../compute/network.ts';
 
 /**
  * Original: GAE per env, step by step. Episodes end at the horizon or, early, at the first dead

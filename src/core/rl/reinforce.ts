@@ -15,12 +15,12 @@
 // it changes is how much of each action's credit is noise. The original path runs per-step loops
 // over plain arrays; the optimized path does it for the whole N×T batch at once.
 import type { ComputeBackend, LearnBatch } from '../compute/types.ts';
-import { OBSERVATION_WIDTH } from '../compute/types.ts';
 import { policyLoss, type LossTerms } from '../compute/loss.ts';
-import { ACTIONS, maxPositionLevel, minPositionLevel, POSITION_INDEX, type EnvParams } from '../env/params.ts';
+import { maxPositionLevel, minPositionLevel, type EnvParams } from '../env/params.ts';
 import type { Adam } from './adam.ts';
 import { gatherRows, type RolloutBuffer } from './batch.ts';
-import { updateRunningStatistics, type NetworkLayout, type NetworkState } from './network.ts';
+import { updateRunningStatistics, type NetworkLayout, type NetworkState } from '../compute/network.ts';
+import { ACTIONS, OBSERVATION_WIDTH, POSITION_INDEX } from '../env/observation.ts';
 
 /** Position states the baseline tells apart: 0 short, 1 flat, 2 long. */
 export const POSITION_STATES = 3;

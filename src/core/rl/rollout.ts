@@ -8,8 +8,8 @@ import type { ScalarTradingEnv } from '../env/scalar.ts';
 import type { VectorTradingEnv } from '../env/vector.ts';
 import type { Random } from '../random.ts';
 import { RolloutBuffer, sampleAction } from './batch.ts';
-import type { NetworkState } from './network.ts';
-import { ACTION_COUNT, ACTIONS } from '../env/params.ts';
+import type { NetworkState } from '../compute/network.ts';
+import { ACTION_COUNT, ACTIONS } from '../env/observation.ts';
 
 /** Original mode: one episode of one scalar env; returns its return in percent of the start capital. */
 export async function collectScalarEpisode(

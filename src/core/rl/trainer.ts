@@ -14,7 +14,7 @@ import { disposeBackends, selectBackends, type RunBackends } from './backends.ts
 import { rlFlagNames, type RlFlagName, type RlSettings } from '../../shared/settings/rl.ts';
 import { resolveRlSettings } from './config.ts';
 import { evaluateSplits, SELECTION_POLICY, splitFigures, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
-import { describeNetwork } from './network.ts';
+import { describeNetwork } from '../compute/network.ts';
 import { checkpointNetworkSettings, layoutFor, maskGeneratorFor, RlTraining, type BestPolicy } from './training.ts';
 import type { DropoutMaskGenerator } from './batch.ts';
 

@@ -14,7 +14,7 @@ import { badValues, checkArray, checkHeader, describeBadValues, randomStreams, t
 import { resumeConflicts } from '../../shared/settings/resolve.ts';
 import { rlSettings, type RlSettings } from '../../shared/settings/rl.ts';
 import { effectiveAccumulation, effectiveEnvs } from './config.ts';
-import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from './network.ts';
+import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from '../compute/network.ts';
 import { ppoUpdate } from './ppo.ts';
 import { createReturnBaseline, fullClosingCost, reinforceStep, type ReturnBaseline } from './reinforce.ts';
 import { collectScalarEpisode, collectVectorRollout } from './rollout.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseAutoBackends, type AutoCache } from '../../../src/core/compute/auto.ts';
 import { probeBackends } from '../../../src/core/compute/registry.ts';
-import { networkLayout } from '../../../src/core/rl/network.ts';
+import { networkLayout } from '../../../src/core/compute/network.ts';
 
 function memoryCache(initial?: unknown): AutoCache & { value: unknown; saves: number } {
   const cache = {

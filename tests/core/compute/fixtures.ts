@@ -1,7 +1,7 @@
 // Small random batches and networks shared by the compute tests.
 import { DEFAULT_ENV_PARAMS, writeActionMask } from '../../../src/core/env/params.ts';
 import { Random } from '../../../src/core/random.ts';
-import { initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from '../../../src/core/rl/network.ts';
+import { initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from '../../../src/core/compute/network.ts';
 import type { LearnBatch, LossSpec } from '../../../src/core/compute/types.ts';
 
 export function makeNetwork(seed: number, valueHead: boolean, dropout = 0.1): { layout: NetworkLayout; state: NetworkState } {

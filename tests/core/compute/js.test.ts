@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
 import { JsBackend, learnFloat64, prepareParameters } from '../../../src/core/compute/js.ts';
-import { linearLayers, networkLayout } from '../../../src/core/rl/network.ts';
+import { linearLayers, networkLayout } from '../../../src/core/compute/network.ts';
 import { lossCases, makeBatch, makeNetwork } from './fixtures.ts';
 
 describe('AsymmetricPolicyNetwork layout', () => {

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { createFeatureConfig } from '../../../src/core/features/config.ts';
 import { MACRO_FEATURES } from '../../../src/core/features/macro.ts';
 import { createMarketData } from '../../../src/core/features/market-data.ts';
-import { ACTIONS } from '../../../src/core/env/params.ts';
 import { buyAndHoldCurve, evaluatePolicy, runWindow } from '../../../src/core/env/evaluate.ts';
 import { DEFAULT_MARKET_PARAMS, generateRegimeMarket } from '../../../src/core/market/generator.ts';
+import { ACTIONS } from '../../../src/core/env/observation.ts';
 
 describe('learnability of the default market', () => {
   it('a one-feature trend rule beats buy-and-hold and random on the test split', () => {

@@ -4,10 +4,11 @@
 // exact (a masked action never trades, an allowed BUY or SELL always does).
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
-import { createEnvParams, OBSERVATION_SIZE, type Action, type EnvParams } from '../../../src/core/env/params.ts';
+import { createEnvParams, type EnvParams } from '../../../src/core/env/params.ts';
 import { ScalarTradingEnv } from '../../../src/core/env/scalar.ts';
 import { VectorTradingEnv } from '../../../src/core/env/vector.ts';
 import { randomWalkMarket } from '../../fixtures/market.ts';
+import { OBSERVATION_WIDTH, type Action } from '../../../src/core/env/observation.ts';
 
 const market = randomWalkMarket(700, 3);
 
@@ -34,7 +35,7 @@ function runParity(count: number, seed: number, steps: number): { maxError: numb
   const scalars = Array.from({ length: count }, () => new ScalarTradingEnv(market, range, shared, params));
   vector.reset();
   let observations = scalars.map((env) => env.reset());
-  const batch = new Float32Array(count * OBSERVATION_SIZE);
+  const batch = new Float32Array(count * OBSERVATION_WIDTH);
   const actionRandom = new Random(seed + 7919);
   const actions = new Uint8Array(count);
   let maxError = 0;
@@ -46,7 +47,7 @@ function runParity(count: number, seed: number, steps: number): { maxError: numb
     for (let i = 0; i < count; i++) {
       const scalarMask = scalars[i].actionMask();
       for (let a = 0; a < 3; a++) if (scalarMask[a] !== masks[i * 3 + a]) mismatches++;
-      for (let k = 0; k < OBSERVATION_SIZE; k++) maxError = Math.max(maxError, Math.abs(batch[i * OBSERVATION_SIZE + k] - observations[i][k]));
+      for (let k = 0; k < OBSERVATION_WIDTH; k++) maxError = Math.max(maxError, Math.abs(batch[i * OBSERVATION_WIDTH + k] - observations[i][k]));
       if (vector.rows[i] !== scalars[i].state.startBar + scalars[i].state.step) mismatches++;
     }
   };

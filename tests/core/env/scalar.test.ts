@@ -2,9 +2,10 @@
 // plus episode sampling and parameter validation.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
-import { ACTIONS, CASH_INDEX, createEnvParams, OBSERVATION_SIZE, POSITION_INDEX } from '../../../src/core/env/params.ts';
+import { createEnvParams } from '../../../src/core/env/params.ts';
 import { ScalarTradingEnv, initialState, transition } from '../../../src/core/env/scalar.ts';
 import { randomWalkMarket } from '../../fixtures/market.ts';
+import { ACTIONS, CASH_INDEX, OBSERVATION_WIDTH, POSITION_INDEX } from '../../../src/core/env/observation.ts';
 
 const prices = [100, 110, 99, 120, 120, 130, 125, 125, 125, 125];
 const market = randomWalkMarket(10, 2, prices);
@@ -15,7 +16,7 @@ describe('ScalarTradingEnv semantics', () => {
   it('all-in long: buy with fees, hold, sell; rewards are % of capital minus the trade penalty', () => {
     const env = new ScalarTradingEnv(market, whole, new Random(1), createEnvParams({ episodeLength: 5 }));
     const first = env.resetAt(0);
-    expect(first).toHaveLength(OBSERVATION_SIZE);
+    expect(first).toHaveLength(OBSERVATION_WIDTH);
     expect(Array.from(first.subarray(0, 60))).toEqual(Array.from(market.macro.subarray(0, 60)));
     expect(Array.from(first.subarray(60, 120))).toEqual(Array.from(market.micro.subarray(0, 60)));
     expect([first[POSITION_INDEX], first[CASH_INDEX]]).toEqual([0, 1]);

@@ -2,9 +2,10 @@
 // episode bookkeeping and input checks.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
-import { createEnvParams, OBSERVATION_SIZE } from '../../../src/core/env/params.ts';
+import { createEnvParams } from '../../../src/core/env/params.ts';
 import { VectorTradingEnv } from '../../../src/core/env/vector.ts';
 import { randomWalkMarket } from '../../fixtures/market.ts';
+import { OBSERVATION_WIDTH } from '../../../src/core/env/observation.ts';
 
 const market = randomWalkMarket(300, 5);
 const range = { start: 0, end: 300 };
@@ -14,15 +15,15 @@ describe('VectorTradingEnv', () => {
     const env = new VectorTradingEnv(market, range, new Random(2), { count: 5 }, createEnvParams({ episodeLength: 20 }));
     env.reset();
     env.step(Uint8Array.from([1, 0, 2, 1, 1]));
-    const aligned = new Float32Array(5 * OBSERVATION_SIZE);
+    const aligned = new Float32Array(5 * OBSERVATION_WIDTH);
     env.gatherObservations(aligned);
-    const padded = new Float32Array(5 * OBSERVATION_SIZE + 1);
+    const padded = new Float32Array(5 * OBSERVATION_WIDTH + 1);
     const unaligned = padded.subarray(1);
     env.gatherObservations(unaligned);
     expect(Array.from(unaligned)).toEqual(Array.from(aligned));
     const bar = env.rows[2];
-    expect(Array.from(aligned.subarray(2 * OBSERVATION_SIZE, 2 * OBSERVATION_SIZE + 60))).toEqual(Array.from(market.macro.subarray(bar * 60, bar * 60 + 60)));
-    expect(aligned[1 * OBSERVATION_SIZE + 120]).toBe(env.account[2]);
+    expect(Array.from(aligned.subarray(2 * OBSERVATION_WIDTH, 2 * OBSERVATION_WIDTH + 60))).toEqual(Array.from(market.macro.subarray(bar * 60, bar * 60 + 60)));
+    expect(aligned[1 * OBSERVATION_WIDTH + 120]).toBe(env.account[2]);
     expect(() => env.gatherObservations(new Float32Array(10))).toThrow(/needs/);
   });
 

@@ -1,12 +1,13 @@
 // Feature sets and normalisation: 60 + 60 defined features, no look-ahead (a future price never
 // changes an earlier row), statistics from the training split only, and shared-memory output.
 import { describe, expect, it } from 'vitest';
-import { createFeatureConfig, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT } from '../../../src/core/features/config.ts';
+import { createFeatureConfig } from '../../../src/core/features/config.ts';
 import { MACRO_FEATURES } from '../../../src/core/features/macro.ts';
 import { MICRO_FEATURES } from '../../../src/core/features/micro.ts';
 import { computeFeatures, computeRawColumns, FEATURE_WARMUP_BARS, featureCacheKey } from '../../../src/core/features/pipeline.ts';
 import { generateRegimeMarket } from '../../../src/core/market/generator.ts';
 import type { OhlcvSeries } from '../../../src/core/market/series.ts';
+import { MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT } from '../../../src/core/env/observation.ts';
 
 const BARS = 4000;
 const base = generateRegimeMarket({ bars: BARS, seed: 5 }).series;

@@ -2,12 +2,12 @@
 // step, the state-dependent baseline b(t, position) from earlier batches, normalisation, and the
 // baseline's update; the original loop and the optimized sweep give the same numbers.
 import { describe, expect, it } from 'vitest';
-import { OBSERVATION_WIDTH } from '../../../src/core/compute/types.ts';
-import { ACTIONS, DEFAULT_ENV_PARAMS, POSITION_INDEX } from '../../../src/core/env/params.ts';
+import { DEFAULT_ENV_PARAMS } from '../../../src/core/env/params.ts';
 import { RolloutBuffer } from '../../../src/core/rl/batch.ts';
 import {
   closingCosts, createReturnBaseline, fullClosingCost, reinforceAdvantagesLoop, reinforceAdvantagesVectorized, type ReturnBaseline,
 } from '../../../src/core/rl/reinforce.ts';
+import { ACTIONS, OBSERVATION_WIDTH, POSITION_INDEX } from '../../../src/core/env/observation.ts';
 
 // 2 envs × 2 steps, time-major rows (t0 e0, t0 e1, t1 e0, t1 e1), γ = 0.5
 const rewards = [1, 0, 2, -2];

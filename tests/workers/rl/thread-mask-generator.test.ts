@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drawDropoutMasks, drawDropoutSeeds, dropoutMaskShape, fillDropoutMasks } from '../../../src/core/rl/batch.ts';
-import { networkLayout } from '../../../src/core/rl/network.ts';
+import { networkLayout } from '../../../src/core/compute/network.ts';
 import { Random } from '../../../src/core/random.ts';
 import { ThreadMaskGenerator } from '../../../src/workers/rl/thread-mask-generator.ts';
 
@@ -64,7 +64,7 @@ describe('dropout masks on a helper thread', () => {
     const script = `
       const { ThreadMaskGenerator } = await import(${module('workers/rl/thread-mask-generator.ts')});
       const { drawDropoutSeeds, dropoutMaskShape } = await import(${module('core/rl/batch.ts')});
-      const { networkLayout } = await import(${module('core/rl/network.ts')});
+      const { networkLayout } = await import(${module('core/compute/network.ts')});
       const { Random } = await import(${module('core/random.ts')});
       const layout = networkLayout({ valueHead: false, dropout: 0.1 });
       const masks = await new ThreadMaskGenerator().generate(dropoutMaskShape(layout), drawDropoutSeeds(layout, new Random(1)), 4800);

@@ -1,19 +1,15 @@
 // AsymmetricPolicyNetwork: the parameter layout, initialisation and running-statistics layout that
 // every compute backend shares. Parameters live in one flat Float32Array so that optimizers,
 // checkpoints and the generated ONNX graphs (which take the weights as one input) see one vector.
+import { ACCOUNT_FEATURE_COUNT, ACTION_COUNT, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT } from '../env/observation.ts';
 import { Random } from '../random.ts';
 
-export const MACRO_FEATURES = 60;
-export const MICRO_FEATURES = 60;
-/** Position and cash fraction, appended to the concatenated macro and micro embeddings. */
-export const ACCOUNT_FEATURES = 2;
-export const ACTIONS = 3;
 /** MacroNet widths: 60→192→128→96→64, each Linear followed by BatchNorm, ReLU and Dropout. */
-export const MACRO_WIDTHS = [MACRO_FEATURES, 192, 128, 96, 64] as const;
+export const MACRO_WIDTHS = [MACRO_FEATURE_COUNT, 192, 128, 96, 64] as const;
 /** MicroNet widths: 60→128→64, each Linear followed by ReLU. */
-export const MICRO_WIDTHS = [MICRO_FEATURES, 128, 64] as const;
+export const MICRO_WIDTHS = [MICRO_FEATURE_COUNT, 128, 64] as const;
 /** Decision head on concat(macro 64, micro 64, position, cash): 130→64→32→3 (ReLU between). */
-export const HEAD_WIDTHS = [64 + 64 + ACCOUNT_FEATURES, 64, 32, ACTIONS] as const;
+export const HEAD_WIDTHS = [64 + 64 + ACCOUNT_FEATURE_COUNT, 64, 32, ACTION_COUNT] as const;
 export const BATCH_NORM_EPSILON = 1e-5;
 
 /** Shape of the network a trainer builds: PPO adds a value head on the decision head's last hidden layer. */
