@@ -5,7 +5,7 @@
 import { DatasetStore } from '../src/host/datasets/store.ts';
 import { Random } from '../src/core/random.ts';
 import { runWindow, type ObservationPolicy } from '../src/core/env/evaluate.ts';
-import { envParamsOf, resolveRunOptions } from '../src/core/neat/options.ts';
+import { envParamsOf, resolveRunOptions } from '../src/core/neat/trading/options.ts';
 import { MACRO_FEATURES } from '../src/core/features/macro.ts';
 import { ACTIONS, POSITION_INDEX } from '../src/core/env/observation.ts';
 

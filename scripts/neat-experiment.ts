@@ -3,13 +3,13 @@
 // traded at all, species, and the current champion's validation and test Sharpe.
 // Usage: node scripts/neat-experiment.ts DATASET DATA_DIR SEED GENERATIONS [OPTIONS_JSON] [EVERY]
 import { DatasetStore } from '../src/host/datasets/store.ts';
-import { currentChampion, evaluateChampion } from '../src/core/neat/champion.ts';
-import { EPISODE_METRIC_COUNT, METRIC_TRADES, type EvaluationJob, type EvaluationResult } from '../src/core/neat/evaluation.ts';
-import { InProcessBackend } from '../src/core/neat/in-process.ts';
-import { envParamsOf, optimizedFlags, resolveRunOptions } from '../src/core/neat/options.ts';
-import { NeatRun } from '../src/core/neat/run.ts';
-import { TradingEvaluator } from '../src/core/neat/trading-evaluator.ts';
-import { evaluatorSetup } from '../src/core/neat/trainer.ts';
+import { currentChampion, evaluateChampion } from '../src/core/neat/trading/champion.ts';
+import { EPISODE_METRIC_COUNT, METRIC_TRADES, type EvaluationJob, type EvaluationResult } from '../src/core/neat/trading/evaluation-jobs.ts';
+import { InProcessEvaluation } from '../src/core/neat/trading/in-process.ts';
+import { envParamsOf, optimizedFlags, resolveRunOptions } from '../src/core/neat/trading/options.ts';
+import { NeatRun } from '../src/core/neat/trading/run.ts';
+import { TradingEvaluator } from '../src/core/neat/trading/evaluator.ts';
+import { evaluatorSetup } from '../src/core/neat/trading/trainer.ts';
 
 const [dataset = 'default', dataDir = '/tmp/traindeck-diagnose', seedText = '1', generationsText = '100', optionsText = '{}', everyText = '10'] = process.argv.slice(2);
 const market = await new DatasetStore({ rootDir: `${dataDir}/datasets` }).loadMarketData(dataset);
@@ -17,9 +17,9 @@ const options = resolveRunOptions(JSON.parse(optionsText));
 const run = NeatRun.create(options, Number(seedText), { macroSize: market.macroSize, microSize: market.microSize }, market.splits.train);
 const flags = { ...optimizedFlags, threadPool: false };
 const setup = evaluatorSetup(run, market, flags);
-const inner = new InProcessBackend(setup);
+const inner = new InProcessEvaluation(setup);
 const lastResults = new Map<string, EvaluationResult>();
-const backend = {
+const strategy = {
   threads: 1,
   async evaluate(job: EvaluationJob) {
     const result = await inner.evaluate(job);
@@ -32,7 +32,7 @@ const championEvaluator = new TradingEvaluator(setup);
 const params = envParamsOf(options);
 const started = performance.now();
 for (let generation = 1; generation <= Number(generationsText); generation++) {
-  const report = await run.runGeneration(backend, () => performance.now());
+  const report = await run.runGeneration(strategy, () => performance.now());
   if (generation % Number(everyText) !== 0) continue;
   const decision = report.populations.at(-1)!;
   const role = run.populations.at(-1)!.role;

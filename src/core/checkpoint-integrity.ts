@@ -2,7 +2,7 @@
 // bytes in an envelope (magic, version, payload length, CRC-32) and checks it on load, so a flipped
 // byte or a torn file is refused before any trainer parses it; and `restoreFrom` is the one place
 // that puts the checkpoint's location in front of whatever problem a trainer's decoder finds.
-import { crc32 } from './neat/binary.ts';
+import { crc32 } from './neat/codecs/binary.ts';
 import type { CheckpointStore } from './trainer.ts';
 
 /** A checkpoint whose bytes cannot be trusted (flipped, truncated, non-finite, malformed); the message says what is wrong. */

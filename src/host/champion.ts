@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { RequestResult } from '../shared/ipc/contract.ts';
 import { ApiError } from '../shared/ipc/envelope.ts';
-import { exportChampionFromCheckpoint } from '../core/neat/champion.ts';
+import { exportChampionFromCheckpoint } from '../core/neat/trading/champion.ts';
 import { openCheckpoint } from '../core/checkpoint-integrity.ts';
 import type { RunManager } from './run-manager.ts';
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readChampion } from '../../src/host/champion.ts';
 import type { RunManager } from '../../src/host/run-manager.ts';
-import { NeatRun } from '../../src/core/neat/run.ts';
-import { resolveRunOptions } from '../../src/core/neat/options.ts';
+import { NeatRun } from '../../src/core/neat/trading/run.ts';
+import { resolveRunOptions } from '../../src/core/neat/trading/options.ts';
 import { fileCheckpointStore } from '../../src/workers/file-checkpoints.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'traindeck-champion-'));

@@ -12,7 +12,7 @@ import type { TrainerEntry, TrainerRunContext } from '../../src/core/trainer.ts'
 import { runConfigSchema, type RunConfigInput } from '../../src/shared/run.ts';
 import { runBaselineTrainer } from '../../src/core/baseline/trainer.ts';
 import { rlTrainer } from '../../src/core/rl/trainer.ts';
-import { runNeatTrainer } from '../../src/core/neat/trainer.ts';
+import { runNeatTrainer } from '../../src/core/neat/trading/trainer.ts';
 import { decodeCheckpoint as decodeRl, encodeCheckpoint as encodeRl } from '../../src/core/rl/checkpoint.ts';
 import { generatedMarket, regimeMarket, trendMarket } from '../fixtures/market.ts';
 

@@ -10,19 +10,19 @@ import { DEFAULT_FEATURE_CONFIG } from '../../core/features/config.ts';
 import { createMarketData, type MarketData } from '../../core/features/market-data.ts';
 import { generateRegimeMarket } from '../../core/market/generator.ts';
 import { Random } from '../../core/random.ts';
-import { decodeCheckpoint } from '../../core/neat/checkpoint.ts';
-import { compileGenome } from '../../core/neat/compiler.ts';
-import { resolveNeatConfig } from '../../core/neat/config.ts';
-import type { EvaluationBackend } from '../../core/neat/evaluation.ts';
-import { createGenome } from '../../core/neat/genome.ts';
-import { InnovationTracker } from '../../core/neat/innovation.ts';
-import { mutateAddNode } from '../../core/neat/mutation.ts';
-import { createNetwork } from '../../core/neat/network.ts';
-import { nsga2Rank } from '../../core/neat/nsga2.ts';
-import { flagNames, neatStdWorkloadOptions, originalFlags, optimizedFlags, resolveRunOptions, type OptimizationFlags } from '../../core/neat/options.ts';
-import { NeatRun, type GenerationReport } from '../../core/neat/run.ts';
-import { createBackend, evaluatorSetup, runNeatTrainer } from '../../core/neat/trainer.ts';
-import { solveXor } from '../../core/neat/xor.ts';
+import { decodeCheckpoint } from '../../core/neat/codecs/checkpoint.ts';
+import { compileGenome } from '../../core/neat/lib/compiler.ts';
+import { resolveNeatConfig } from '../../core/neat/lib/config.ts';
+import type { EvaluationStrategy } from '../../core/neat/trading/evaluation-jobs.ts';
+import { createGenome } from '../../core/neat/lib/genome.ts';
+import { InnovationTracker } from '../../core/neat/lib/innovation.ts';
+import { mutateAddNode } from '../../core/neat/lib/mutation.ts';
+import { createNetwork } from '../../core/neat/lib/network.ts';
+import { nsga2Rank } from '../../core/neat/lib/nsga2.ts';
+import { neatFlagNames, neatStdWorkloadOptions, originalFlags, optimizedFlags, resolveRunOptions, type NeatFlags } from '../../core/neat/trading/options.ts';
+import { NeatRun, type GenerationReport } from '../../core/neat/trading/run.ts';
+import { createEvaluationStrategy, evaluatorSetup, runNeatTrainer } from '../../core/neat/trading/trainer.ts';
+import { solveXor } from '../../core/neat/lib/xor.ts';
 import { runConfigSchema } from '../../shared/run.ts';
 import { createNeatThreadPool } from '../../workers/neat/pool.ts';
 
@@ -106,18 +106,18 @@ interface GenerationSeries {
   run: NeatRun;
 }
 
-/** `generations` generations of a run (after `warmup` unmeasured ones) on a backend built for its flags. */
-async function runGenerations(market: MarketData, options: unknown, flags: OptimizationFlags, threads: number, warmup: number, generations: number, seed = 1): Promise<GenerationSeries> {
+/** `generations` generations of a run (after `warmup` unmeasured ones) on the evaluation strategy its flags ask for. */
+async function runGenerations(market: MarketData, options: unknown, flags: NeatFlags, threads: number, warmup: number, generations: number, seed = 1): Promise<GenerationSeries> {
   const run = NeatRun.create(resolveRunOptions(options), seed, { macroSize: market.macroSize, microSize: market.microSize }, market.splits.train);
-  const backend: EvaluationBackend = await createBackend(evaluatorSetup(run, market, flags), flags, threads, { createEvaluationPool: createNeatThreadPool });
+  const strategy: EvaluationStrategy = await createEvaluationStrategy(evaluatorSetup(run, market, flags), flags, threads, { createEvaluationPool: createNeatThreadPool });
   const reports: GenerationReport[] = [];
   try {
     for (let generation = 0; generation < warmup + generations; generation++) {
-      const report = await run.runGeneration(backend, () => performance.now());
+      const report = await run.runGeneration(strategy, () => performance.now());
       if (generation >= warmup) reports.push(report);
     }
   } finally {
-    await backend.close();
+    await strategy.close();
   }
   return { reports, run };
 }
@@ -268,7 +268,7 @@ export interface NeatComparisonOptions {
 
 interface ComparisonRun {
   label: string;
-  flags: OptimizationFlags;
+  flags: NeatFlags;
   generations: number;
   /** Wall-clock seconds of the whole run: thread start-up, warm-up and the final champion evaluation included. */
   seconds: number;
@@ -292,13 +292,13 @@ export async function runNeatComparison(comparison: NeatComparisonOptions = {}):
   const market = comparison.market ?? embeddedMarket();
   const generations = comparison.generations ?? 5;
   const seed = comparison.seed ?? 1;
-  const variants: Array<{ label: string; flags: OptimizationFlags }> = [
+  const variants: Array<{ label: string; flags: NeatFlags }> = [
     { label: 'original', flags: originalFlags },
     { label: 'optimized', flags: optimizedFlags },
   ];
   if (comparison.ablate) {
-    for (const flag of flagNames) variants.push({ label: `only ${flag}`, flags: { ...originalFlags, [flag]: true } });
-    for (const flag of flagNames) variants.push({ label: `without ${flag}`, flags: { ...optimizedFlags, [flag]: false } });
+    for (const flag of neatFlagNames) variants.push({ label: `only ${flag}`, flags: { ...originalFlags, [flag]: true } });
+    for (const flag of neatFlagNames) variants.push({ label: `without ${flag}`, flags: { ...optimizedFlags, [flag]: false } });
   }
   const runs: ComparisonRun[] = [];
   let originalPopulations = '';

@@ -1,6 +1,6 @@
 // The NEAT algorithm config, in neat-python's sections (genome, species, stagnation, reproduction):
 // every field with its doc, range and default, declared once. Defaults suit the trading workload;
-// `xorConfig` (core/neat/config.ts) gives neat-python's canonical XOR settings. A NEAT run's
+// `xorConfig` (core/neat/lib/config.ts) gives neat-python's canonical XOR settings. A NEAT run's
 // options hold this config under `neat`.
 import { boolean, choice, choiceList, fraction, integer, number, section, type CheckIssue, type SettingValue } from './declare.ts';
 

@@ -2,7 +2,7 @@
 // was given (SharedArrayBuffer-backed, so nothing is copied), then evaluates the genome slices the
 // pool sends and posts back their metrics. Errors go back to the pool as messages.
 import { parentPort, workerData } from 'node:worker_threads';
-import { TradingEvaluator, type TradingEvaluatorSetup } from '../../core/neat/trading-evaluator.ts';
+import { TradingEvaluator, type TradingEvaluatorSetup } from '../../core/neat/trading/evaluator.ts';
 import type { ThreadRequest, ThreadResponse } from './messages.ts';
 
 if (!parentPort) throw new Error('evaluation-thread.ts must run as a worker thread');

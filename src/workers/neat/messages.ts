@@ -1,5 +1,5 @@
 // Messages between the NEAT evaluation pool and its threads.
-import type { EvaluationJob, JobSlice } from '../../core/neat/evaluation.ts';
+import type { EvaluationJob, JobSlice } from '../../core/neat/trading/evaluation-jobs.ts';
 
 export interface ThreadRequest {
   id: number;

@@ -4,9 +4,9 @@
 // scheduling order. Genome lists and episode starts go to the threads in SharedArrayBuffers.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { EPISODE_METRIC_COUNT, sliceJob, type EvaluationBackend, type EvaluationJob, type EvaluationResult, type JobSlice } from '../../core/neat/evaluation.ts';
-import { encodedGenomeKeys } from '../../core/neat/genome-codec.ts';
-import type { TradingEvaluatorSetup } from '../../core/neat/trading-evaluator.ts';
+import { EPISODE_METRIC_COUNT, sliceJob, type EvaluationStrategy, type EvaluationJob, type EvaluationResult, type JobSlice } from '../../core/neat/trading/evaluation-jobs.ts';
+import { encodedGenomeKeys } from '../../core/neat/codecs/genome-codec.ts';
+import type { TradingEvaluatorSetup } from '../../core/neat/trading/evaluator.ts';
 import type { ThreadRequest, ThreadResponse } from './messages.ts';
 import { evaluationThreadUrl } from './thread-entry.ts';
 
@@ -30,7 +30,7 @@ function shareBytes<T extends Uint8Array | Int32Array>(source: T, create: (buffe
   return shared;
 }
 
-export class NeatThreadPool implements EvaluationBackend {
+export class NeatThreadPool implements EvaluationStrategy {
   readonly threads: number;
   private readonly workers: Worker[];
   private readonly idle: Worker[];

@@ -3,7 +3,7 @@
 // store), so this file only joins the pieces.
 import { availableParallelism } from 'node:os';
 import type { MarketData } from '../../core/features/market-data.ts';
-import { runNeatTrainer, type NeatResources } from '../../core/neat/trainer.ts';
+import { runNeatTrainer, type NeatResources } from '../../core/neat/trading/trainer.ts';
 import type { TrainerOutcome, TrainerRunContext } from '../../core/trainer.ts';
 import { createNeatThreadPool } from './pool.ts';
 

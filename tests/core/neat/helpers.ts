@@ -2,11 +2,11 @@
 // nodes, disabled connections, mixed activations and aggregations) for property tests, and genes
 // and genomes written out by hand for the golden-value tests.
 import { Random } from '../../../src/core/random.ts';
-import { resolveNeatConfig, type NeatConfig, type NeatConfigInput } from '../../../src/core/neat/config.ts';
-import { activationIndex, aggregationIndex, type ActivationName, type AggregationName } from '../../../src/core/neat/activations.ts';
-import type { ConnectionGene, NodeGene } from '../../../src/core/neat/genes.ts';
-import { Genome } from '../../../src/core/neat/genome.ts';
-import { Population } from '../../../src/core/neat/population.ts';
+import { resolveNeatConfig, type NeatConfig, type NeatConfigInput } from '../../../src/core/neat/lib/config.ts';
+import { activationIndex, aggregationIndex, type ActivationName, type AggregationName } from '../../../src/core/neat/lib/activations.ts';
+import type { ConnectionGene, NodeGene } from '../../../src/core/neat/lib/genes.ts';
+import { Genome } from '../../../src/core/neat/lib/genome.ts';
+import { Population } from '../../../src/core/neat/lib/population.ts';
 
 export function varietyConfig(overrides: NeatConfigInput = {}): NeatConfig {
   return resolveNeatConfig({

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EvaluationBackend } from '../../../src/core/neat/evaluation.ts';
-import { encodeGenomes } from '../../../src/core/neat/genome-codec.ts';
-import { InProcessBackend } from '../../../src/core/neat/in-process.ts';
-import { optimizedFlags, resolveRunOptions, type OptimizationFlags } from '../../../src/core/neat/options.ts';
-import { NeatRun } from '../../../src/core/neat/run.ts';
-import { evaluatorSetup } from '../../../src/core/neat/trainer.ts';
+import type { EvaluationStrategy } from '../../../src/core/neat/trading/evaluation-jobs.ts';
+import { encodeGenomes } from '../../../src/core/neat/codecs/genome-codec.ts';
+import { InProcessEvaluation } from '../../../src/core/neat/trading/in-process.ts';
+import { optimizedFlags, resolveRunOptions, type NeatFlags } from '../../../src/core/neat/trading/options.ts';
+import { NeatRun } from '../../../src/core/neat/trading/run.ts';
+import { evaluatorSetup } from '../../../src/core/neat/trading/trainer.ts';
 import { NeatThreadPool } from '../../../src/workers/neat/pool.ts';
 import { regimeMarket } from '../../fixtures/market.ts';
 
@@ -15,23 +15,23 @@ afterAll(async () => {
   await Promise.all(pools.map((pool) => pool.close()));
 });
 
-async function trajectory(options: unknown, backendFor: (run: NeatRun) => Promise<EvaluationBackend>, generations: number): Promise<unknown[]> {
+async function trajectory(options: unknown, strategyFor: (run: NeatRun) => Promise<EvaluationStrategy>, generations: number): Promise<unknown[]> {
   const run = NeatRun.create(resolveRunOptions(options), 31, shape, market.splits.train);
-  const backend = await backendFor(run);
+  const strategy = await strategyFor(run);
   const history: unknown[] = [];
   for (let generation = 0; generation < generations; generation++) {
-    const report = await run.runGeneration(backend, () => 0);
+    const report = await run.runGeneration(strategy, () => 0);
     history.push(report.forwardPasses > 0, run.populations.map((entry) => entry.population.genomes.map((genome) => [genome.key, genome.fitness, genome.connections.length])));
   }
   return history;
 }
 
 const options = { envsPerGenome: 4, stepsPerEpisode: 40, neat: { populationSize: 14 } };
-const inProcessFlags: OptimizationFlags = { ...optimizedFlags, threadPool: false };
+const inProcessFlags: NeatFlags = { ...optimizedFlags, threadPool: false };
 
 describe('NEAT evaluation thread pool', () => {
   it('gives the same run with 1 thread, 2 threads and in-process evaluation', async () => {
-    const inProcess = await trajectory(options, async (run) => new InProcessBackend(evaluatorSetup(run, market, inProcessFlags)), 3);
+    const inProcess = await trajectory(options, async (run) => new InProcessEvaluation(evaluatorSetup(run, market, inProcessFlags)), 3);
     for (const threads of [1, 2]) {
       const pooled = await trajectory(options, async (run) => {
         const pool = await NeatThreadPool.create(evaluatorSetup(run, market, optimizedFlags), threads);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/run.ts';
-import { decodeCheckpoint } from '../../../src/core/neat/checkpoint.ts';
+import { decodeCheckpoint } from '../../../src/core/neat/codecs/checkpoint.ts';
 import { neatWorkerTrainer } from '../../../src/workers/neat/worker-trainer.ts';
 import { runNeatComparison } from '../../../src/cli/bench/neat.ts';
 import { regimeMarket } from '../../fixtures/market.ts';
