@@ -6,7 +6,7 @@
 // per-layer gradient norms and the gap between BatchNorm batch and running statistics.
 // Usage: node scripts/rl-diagnose.ts [--data-dir DIR] [--dataset NAME] [--seed S] [--updates N] [--every K] [--set key=value ...]
 import { parseArgs } from 'node:util';
-import { loadMarket } from '../src/workers/trainers/market.ts';
+import { loadMarket } from '../src/host/trainers/market.ts';
 import { autoBackendCacheFile as autoBackendCache } from '../src/host/compute-choice.ts';
 import { resolveRlSettings } from '../src/core/rl/config.ts';
 import { selectBackends } from '../src/core/rl/backends.ts';

@@ -9,7 +9,7 @@ import type { TrainerRunContext } from '../core/trainer.ts';
 import { connectToHost } from './worker-channel.ts';
 import { ThrottledReporter } from './throttled-reporter.ts';
 import { fileCheckpointStore } from './file-checkpoints.ts';
-import { loadTrainer } from './trainers/registry.ts';
+import { loadTrainer } from '../host/trainers/registry.ts';
 
 const channel = connectToHost();
 let stopRequested = false;

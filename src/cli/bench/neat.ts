@@ -24,7 +24,7 @@ import { NeatRun, type GenerationReport } from '../../core/neat/trading/run.ts';
 import { createEvaluationStrategy, evaluatorSetup, runNeatTrainer } from '../../core/neat/trading/trainer.ts';
 import { solveXor } from '../../core/neat/lib/xor.ts';
 import { runConfigSchema } from '../../shared/run.ts';
-import { createNeatThreadPool } from '../../workers/neat/pool.ts';
+import { createNeatThreadPool } from '../../host/threads/neat-pool.ts';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

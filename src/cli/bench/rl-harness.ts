@@ -19,7 +19,7 @@ import { perMinute } from '../../core/metrics/throughput.ts';
 import { RunLoop } from '../../core/run-loop.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { autoBackendCacheFile } from '../../host/compute-choice.ts';
-import { ThreadMaskGenerator } from '../../workers/rl/thread-mask-generator.ts';
+import { ThreadMaskGenerator } from '../../host/threads/rl-mask-generator.ts';
 
 let market: MarketData | undefined;
 

@@ -3,7 +3,7 @@
 // pool sends and posts back their metrics. Errors go back to the pool as messages.
 import { parentPort, workerData } from 'node:worker_threads';
 import { TradingEvaluator, type TradingEvaluatorSetup } from '../../core/neat/trading/evaluator.ts';
-import type { ThreadRequest, ThreadResponse } from './messages.ts';
+import type { ThreadRequest, ThreadResponse } from '../../host/threads/neat-messages.ts';
 
 if (!parentPort) throw new Error('evaluation-thread.ts must run as a worker thread');
 const port = parentPort;

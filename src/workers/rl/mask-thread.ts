@@ -2,7 +2,7 @@
 // seeds while the trainer's main thread steps the envs, and posts them back (transferred, not copied).
 import { parentPort } from 'node:worker_threads';
 import { fillDropoutMasks } from '../../core/rl/batch.ts';
-import type { MaskRequest, MaskResponse } from './mask-messages.ts';
+import type { MaskRequest, MaskResponse } from '../../host/threads/rl-mask-messages.ts';
 
 if (!parentPort) throw new Error('mask-thread.ts must run as a worker thread');
 const port = parentPort;

@@ -2,7 +2,7 @@
 // evaluates on the thread pool (when the worker supplies one and the flag is on) or in-process,
 // streams per-generation metrics, evaluates the champion on validation and test every K
 // generations, checkpoints, and stops on budget or request. Pure core: the worker passes the
-// loaded market and, optionally, the pool factory (src/workers/neat/pool.ts).
+// loaded market and, optionally, the pool factory (src/host/threads/neat-pool.ts).
 import type { MetricSample } from '../../../shared/metrics.ts';
 import type { MarketData } from '../../features/market-data.ts';
 import type { EnvParams } from '../../env/params.ts';
@@ -24,7 +24,7 @@ import { TradingEvaluator, type TradingEvaluatorSetup } from './evaluator.ts';
 export interface NeatResources {
   /** The dataset under its feature config (SharedArrayBuffer-backed arrays). */
   market: MarketData;
-  /** Starts the worker_threads evaluation pool (src/workers/neat/pool.ts); without it evaluation stays in-process. */
+  /** Starts the worker_threads evaluation pool (src/host/threads/neat-pool.ts); without it evaluation stays in-process. */
   createEvaluationPool?: (setup: TradingEvaluatorSetup, threads: number) => Promise<EvaluationStrategy>;
   /** Cores the machine offers (for `threads: 0`); default 2. */
   availableCores?: number;

@@ -7,5 +7,5 @@ import { pathToFileURL } from 'node:url';
 export function evaluationThreadUrl(): URL {
   const bundleDirectory = process.env.TRAINDECK_BUNDLE_DIR;
   if (bundleDirectory) return pathToFileURL(join(bundleDirectory, 'neat-evaluation-thread.js'));
-  return new URL('./evaluation-thread.ts', import.meta.url);
+  return new URL('../../workers/neat/evaluation-thread.ts', import.meta.url);
 }

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DropoutMaskGenerator, DropoutMaskShape } from '../../core/rl/batch.ts';
-import type { MaskRequest, MaskResponse } from './mask-messages.ts';
+import type { MaskRequest, MaskResponse } from './rl-mask-messages.ts';
 
 /** Beside the sources when Node runs them, or the bundled file (out/main/rl-mask-thread.js) the app's main process names. */
 export function maskThreadUrl(): URL {
   const bundleDirectory = process.env.TRAINDECK_BUNDLE_DIR;
   if (bundleDirectory) return pathToFileURL(join(bundleDirectory, 'rl-mask-thread.js'));
-  return new URL('./mask-thread.ts', import.meta.url);
+  return new URL('../../workers/rl/mask-thread.ts', import.meta.url);
 }
 
 interface Pending {

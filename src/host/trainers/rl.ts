@@ -2,10 +2,10 @@
 // the `auto` backend benchmark (host/compute-choice.ts), and the helper thread that makes dropout
 // masks while the envs step.
 import { rlTrainer } from '../../core/rl/index.ts';
-import { autoBackendCacheFile } from '../../host/compute-choice.ts';
+import { autoBackendCacheFile } from '../compute-choice.ts';
 import type { WorkerTrainer } from './registry.ts';
 import { loadMarket } from './market.ts';
-import { ThreadMaskGenerator } from '../rl/thread-mask-generator.ts';
+import { ThreadMaskGenerator } from '../threads/rl-mask-generator.ts';
 
 export const runRl: WorkerTrainer = async (context) => {
   context.reporter.progress(0, `Loading dataset "${context.config.dataset}"`);

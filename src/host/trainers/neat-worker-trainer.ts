@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { MarketData } from '../../core/features/market-data.ts';
 import { runNeatTrainer, type NeatResources } from '../../core/neat/trading/trainer.ts';
 import type { TrainerOutcome, TrainerRunContext } from '../../core/trainer.ts';
-import { createNeatThreadPool } from './pool.ts';
+import { createNeatThreadPool } from '../threads/neat-pool.ts';
 
 /** Resources for `runNeatTrainer` in a worker: the market, the thread pool factory and the core count. */
 export function neatResources(market: MarketData): NeatResources {

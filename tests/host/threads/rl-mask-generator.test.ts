@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { drawDropoutMasks, drawDropoutSeeds, dropoutMaskShape, fillDropoutMasks } from '../../../src/core/rl/batch.ts';
 import { networkLayout } from '../../../src/core/compute/network.ts';
 import { Random } from '../../../src/core/random.ts';
-import { ThreadMaskGenerator } from '../../../src/workers/rl/thread-mask-generator.ts';
+import { ThreadMaskGenerator } from '../../../src/host/threads/rl-mask-generator.ts';
 
 const layout = networkLayout({ valueHead: false, dropout: 0.1 });
 let generator: ThreadMaskGenerator | undefined;
@@ -62,7 +62,7 @@ describe('dropout masks on a helper thread', () => {
     const module = (path: string) => JSON.stringify(new URL(`../../../src/${path}`, import.meta.url).href);
     // awaiting masks holds no handle of its own: without a ref the process would exit before they arrive
     const script = `
-      const { ThreadMaskGenerator } = await import(${module('workers/rl/thread-mask-generator.ts')});
+      const { ThreadMaskGenerator } = await import(${module('host/threads/rl-mask-generator.ts')});
       const { drawDropoutSeeds, dropoutMaskShape } = await import(${module('core/rl/batch.ts')});
       const { networkLayout } = await import(${module('core/compute/network.ts')});
       const { Random } = await import(${module('core/random.ts')});

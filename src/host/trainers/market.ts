@@ -1,6 +1,6 @@
 // Loads a run's dataset into MarketData (features and splits, from the feature cache when it has
 // them) through the dataset store, so every trainer reads the same bars the same way.
-import { datasetStoreFor } from '../../host/datasets/store.ts';
+import { datasetStoreFor } from '../datasets/store.ts';
 import type { MarketData } from '../../core/features/market-data.ts';
 
 export interface MarketSource {

@@ -1,6 +1,6 @@
 // Worker side of the NEAT trainer: the run's dataset from the dataset store, and the
 // worker_threads evaluation pool for optimized mode.
-import { neatWorkerTrainer } from '../neat/worker-trainer.ts';
+import { neatWorkerTrainer } from './neat-worker-trainer.ts';
 import type { WorkerTrainer } from './registry.ts';
 import { loadMarket } from './market.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src/shared/run.ts';
 import { decodeCheckpoint } from '../../../src/core/neat/codecs/checkpoint.ts';
-import { neatWorkerTrainer } from '../../../src/workers/neat/worker-trainer.ts';
+import { neatWorkerTrainer } from '../../../src/host/trainers/neat-worker-trainer.ts';
 import { runNeatComparison } from '../../../src/cli/bench/neat.ts';
 import { regimeMarket } from '../../fixtures/market.ts';
 

@@ -5,7 +5,7 @@ import { InProcessEvaluation } from '../../../src/core/neat/trading/in-process.t
 import { optimizedFlags, resolveRunOptions, type NeatFlags } from '../../../src/core/neat/trading/options.ts';
 import { NeatRun } from '../../../src/core/neat/trading/run.ts';
 import { evaluatorSetup } from '../../../src/core/neat/trading/trainer.ts';
-import { NeatThreadPool } from '../../../src/workers/neat/pool.ts';
+import { NeatThreadPool } from '../../../src/host/threads/neat-pool.ts';
 import { regimeMarket } from '../../fixtures/market.ts';
 
 const market = regimeMarket(900, 8);

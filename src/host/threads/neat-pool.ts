@@ -7,8 +7,8 @@ import { availableParallelism } from 'node:os';
 import { EPISODE_METRIC_COUNT, sliceJob, type EvaluationStrategy, type EvaluationJob, type EvaluationResult, type JobSlice } from '../../core/neat/trading/evaluation-jobs.ts';
 import { encodedGenomeKeys } from '../../core/neat/codecs/genome-codec.ts';
 import type { TradingEvaluatorSetup } from '../../core/neat/trading/evaluator.ts';
-import type { ThreadRequest, ThreadResponse } from './messages.ts';
-import { evaluationThreadUrl } from './thread-entry.ts';
+import type { ThreadRequest, ThreadResponse } from './neat-messages.ts';
+import { evaluationThreadUrl } from './neat-thread-entry.ts';
 
 interface Task {
   id: number;

@@ -1,5 +1,7 @@
 // Trainers by name, loaded lazily so a worker only pays for the trainer it runs. Each entry
-// loads what its trainer needs from disk (datasets, features) and runs the core algorithm.
+// loads what its trainer needs from disk (datasets, features) and runs the core algorithm. The
+// trainer worker (src/workers/trainer-worker.ts) calls them; the wiring is no entry point, so it
+// lives in the host layer beside the thread pools it starts (src/host/threads/).
 import type { TrainerOutcome, TrainerRunContext } from '../../core/trainer.ts';
 import type { TrainerName } from '../../shared/run.ts';
 
