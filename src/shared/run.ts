@@ -1,6 +1,7 @@
 // What a run is, as every process sees it: its configuration, its status, and the records the
 // host keeps for it. Schemas validate these wherever they cross a process boundary.
 import { z } from 'zod';
+import { summaryExtraSchema } from './figures/declare.ts';
 import { trainerOptionsSchemas } from './settings/trainers.ts';
 
 export const trainerNames = ['baseline', 'rl', 'neat'] as const;
@@ -163,8 +164,12 @@ export const runSummarySchema = z.object({
   finalEquity: z.number().optional(),
   /** The policy the run hands the user, on the test split; absent when the run never evaluated. */
   result: policyResultSchema.optional(),
-  /** Further trainer-specific figures (units in the name, e.g. `generationsPerMin`). */
-  extra: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])).default({}),
+  /**
+   * The trainer's own figures, declared per trainer in `figures/` (doc and unit of each) and read
+   * typed through `rlFigures(summary)` and its siblings. An open record here, so runs stored before
+   * a figure changed still parse.
+   */
+  extra: summaryExtraSchema.default({}),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
