@@ -14,6 +14,7 @@ import { contextLoopOptions, RunLoop } from '../run-loop.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
 import { evaluationReport, policyResult } from '../env/evaluation-report.ts';
 import type { EvaluationReport, MetricSample } from '../../shared/metrics.ts';
+import type { BaselineSummaryFigures } from '../../shared/figures/baseline.ts';
 import type { Action } from '../env/observation.ts';
 
 export interface BaselineResources {
@@ -42,15 +43,6 @@ interface BaselineCheckpoint {
 }
 
 const checkpointVersion = 1;
-
-/** The baseline's figures in its run summary: the random policy and buy-and-hold on the test split. */
-export type BaselineSummaryFigures = {
-  testSharpe: number | null;
-  testMaxDrawdownPct: number | null;
-  testTrades: number | null;
-  buyAndHoldFinalEquity: number | null;
-  buyAndHoldSharpe: number | null;
-};
 
 export async function runBaselineTrainer(context: TrainerRunContext<BaselineResources>): Promise<TrainerOutcome> {
   const { config, reporter, resources } = context;

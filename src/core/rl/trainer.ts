@@ -3,6 +3,7 @@
 // until the budget or a stop, streaming metrics, evaluations and checkpoints to the host.
 import type { MetricSample } from '../../shared/metrics.ts';
 import type { PolicyResult } from '../../shared/run.ts';
+import type { RlSummaryFigures } from '../../shared/figures/rl.ts';
 import type { AutoCache } from '../compute/auto.ts';
 import { createEnvParams, type EnvParams } from '../env/params.ts';
 import type { MarketData } from '../features/market-data.ts';
@@ -27,28 +28,6 @@ export interface RlResources {
   /** Makes a dropout-mask generator on a helper thread, used with vectorizedReturns (the worker passes one; default: masks on this thread). */
   maskGenerator?: () => DropoutMaskGenerator;
 }
-
-/** The RL trainer's figures in its run summary (test figures: the final weights; best: the best-on-validation copy). */
-export type RlSummaryFigures = {
-  algorithm: string;
-  parameters: number;
-  updates: number;
-  envSteps: number;
-  envs: number;
-  actingBackend: string;
-  learningBackend: string;
-  device: string;
-  fp16Note: string | null;
-  episodesThisSession: number;
-  autoCached?: boolean;
-  autoMeasuredAt?: string;
-  autoTimings?: string;
-  bestUpdate?: number;
-  bestValidationSharpeSampled?: number;
-  bestTestSharpeSampled?: number;
-  bestTestSharpeGreedy?: number;
-  bestTestReturnPctSampled?: number;
-} & RlTestFigures & Partial<Record<RlFlagName, boolean>>;
 
 /** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
 const METRIC_INTERVAL_MS = 500;
@@ -203,13 +182,19 @@ function flagFigures(config: RlSettings): Record<RlFlagName, boolean> {
   return Object.fromEntries(rlFlagNames.map((flag) => [flag, config.flags[flag]])) as Record<RlFlagName, boolean>;
 }
 
-/** The split figures the summary carries for the final weights on the test split, as `test<Figure>`. */
-const summaryTestFigures = ['sharpeGreedy', 'sharpeSampled', 'sharpeBuyAndHold', 'sharpeRandom', 'returnPctGreedy', 'maxDrawdownPctGreedy', 'tradesGreedy', 'returnPctSampled'] as const;
-type RlTestFigures = { [Name in (typeof summaryTestFigures)[number] as `test${Capitalize<Name>}`]?: number };
-
-function testFigures(test: SplitEvaluation): RlTestFigures {
+/** The split figures the summary carries for the final weights on the test split. */
+function testFigures(test: SplitEvaluation): Partial<RlSummaryFigures> {
   const figures = splitFigures(test);
-  return Object.fromEntries(summaryTestFigures.map((name) => [`test${name[0].toUpperCase()}${name.slice(1)}`, figures[name]]));
+  return {
+    testSharpeGreedy: figures.sharpeGreedy,
+    testSharpeSampled: figures.sharpeSampled,
+    testSharpeBuyAndHold: figures.sharpeBuyAndHold,
+    testSharpeRandom: figures.sharpeRandom,
+    testReturnPctGreedy: figures.returnPctGreedy,
+    testMaxDrawdownPctGreedy: figures.maxDrawdownPctGreedy,
+    testTradesGreedy: figures.tradesGreedy,
+    testReturnPctSampled: figures.returnPctSampled,
+  };
 }
 
 /**

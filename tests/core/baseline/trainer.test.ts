@@ -6,7 +6,9 @@ import { runBaselineTrainer } from '../../../src/core/baseline/trainer.ts';
 import type { TrainerRunContext } from '../../../src/core/trainer.ts';
 import type { EvaluationReport, MetricSample } from '../../../src/shared/metrics.ts';
 import { runConfigSchema } from '../../../src/shared/run.ts';
+import { baselineFigures, baselineSummaryFigures } from '../../../src/shared/figures/baseline.ts';
 import { generatedMarket } from '../../fixtures/market.ts';
+import { expectDeclaredFigures } from '../../fixtures/summary-figures.ts';
 
 let cachedMarket: MarketData | undefined;
 function smallMarket(): MarketData {
@@ -67,6 +69,9 @@ describe('baseline trainer', () => {
       buyAndHoldTestSharpe: hold.sharpe,
       randomTestSharpe: random.sharpe,
     });
+    // Its own figures are those the shared declaration names, of their declared types.
+    expectDeclaredFigures(baselineSummaryFigures, outcome.summary);
+    expect(baselineFigures(outcome.summary)).toMatchObject({ testSharpe: random.sharpe, buyAndHoldSharpe: hold.sharpe, testTrades: random.trades });
   });
 
   it('resumes from its checkpoint and continues the same random stream', async () => {

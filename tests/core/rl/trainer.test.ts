@@ -6,7 +6,9 @@ import type { RunConfig } from '../../../src/shared/run.ts';
 import type { TrainerRunContext } from '../../../src/core/trainer.ts';
 import { rlTrainer, type RlResources } from '../../../src/core/rl/trainer.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../src/core/rl/checkpoint.ts';
+import { rlFigures, rlSummaryFigures } from '../../../src/shared/figures/rl.ts';
 import { trendMarket } from '../../fixtures/market.ts';
+import { expectDeclaredFigures } from '../../fixtures/summary-figures.ts';
 
 function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: number; checkpoint?: Uint8Array; fakeClockStepMs?: number } = {}) {
   const metrics: MetricSample[] = [];
@@ -61,6 +63,9 @@ describe('rlTrainer', () => {
     expect(typeof outcome.summary.extra.bestTestSharpeSampled).toBe('number');
     // at the end, and again when the final evaluation chose a new best policy (so the checkpoint holds it)
     expect(run.saved.length).toBe(outcome.summary.extra.bestUpdate === 12 ? 2 : 1);
+    // Its own figures are those the shared declaration names, of their declared types.
+    expectDeclaredFigures(rlSummaryFigures, outcome.summary);
+    expect(rlFigures(outcome.summary)).toMatchObject({ algorithm: 'reinforce', parameters: 82_628, updates: 12, vectorizedEnvs: false, fp16Note: null });
   });
 
   it('hands one result: the best-on-validation policy on the test split, beside the baselines and the final weights', async () => {
@@ -113,6 +118,8 @@ describe('rlTrainer', () => {
     expect(outcome.stopped).toBe(false);
     expect(outcome.summary.episodes).toBe(40);
     expect(outcome.summary.extra.episodesThisSession).toBe(28);
+    expectDeclaredFigures(rlSummaryFigures, outcome.summary);
+    expect(rlFigures(outcome.summary)).toMatchObject({ envs: 4, vectorizedEnvs: true, fp16: true });
   });
 
   it('a resumed run with a seconds budget ends when the total time spent reaches it', async () => {

@@ -14,6 +14,7 @@ import { considerChampion, currentChampion, evaluateChampion, runChampion, type 
 import { randomCurve } from '../../env/evaluate.ts';
 import { Random } from '../../random.ts';
 import type { PolicyResult } from '../../../shared/run.ts';
+import type { NeatSummaryFigures } from '../../../shared/figures/neat.ts';
 import type { EvaluationStrategy } from './evaluation-jobs.ts';
 import { InProcessEvaluation } from './in-process.ts';
 import { effectiveFlags, envParamsOf, neatFlagNames, resolveRunOptions, type NeatFlags } from './options.ts';
@@ -75,27 +76,6 @@ export function generationMetrics(report: GenerationReport, elapsedMs: number, s
   add('episodes', totalEpisodes);
   return samples;
 }
-
-/** The NEAT trainer's figures in its run summary (over all sessions; test figures: the chosen champion). */
-export type NeatSummaryFigures = {
-  generations: number;
-  generationsPerMin: number;
-  forwardPassesPerSec: number;
-  bestFitness: number | null;
-  testReturnPct: number | null;
-  testSharpe: number | null;
-  testMaxDrawdownPct: number | null;
-  testTrades: number | null;
-  buyAndHoldTestReturnPct: number | null;
-  championGeneration: number | null;
-  championValidationSharpe: number | null;
-  lastChampionTestSharpe: number | null;
-  threads: number;
-  flags: string;
-  solved: boolean;
-  topology: string;
-  selection: string;
-};
 
 export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
   const { config, reporter, resources } = context;

@@ -5,7 +5,9 @@ import type { TrainerRunContext } from '../../../../src/core/trainer.ts';
 import { decodeCheckpoint, type CheckpointContent } from '../../../../src/core/neat/codecs/checkpoint.ts';
 import { runNeatTrainer, type NeatResources } from '../../../../src/core/neat/trading/trainer.ts';
 import { exportChampionFromCheckpoint } from '../../../../src/core/neat/trading/champion.ts';
+import { neatFigures, neatSummaryFigures } from '../../../../src/shared/figures/neat.ts';
 import { regimeMarket } from '../../../fixtures/market.ts';
+import { expectDeclaredFigures } from '../../../fixtures/summary-figures.ts';
 
 const market = regimeMarket(900, 3);
 const options = { envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
@@ -77,6 +79,9 @@ describe('NEAT trainer', () => {
     expect(exported[1].graph.nodes.some((node) => node.kind === 'input' && node.label.startsWith('micro '))).toBe(true);
     // No pool factory among the resources: the pool flag cannot take effect and the device says so.
     expect(recorded.devices[0]).toMatch(/1 evaluation thread \(flags: compiled\+genomeCache\+batchedEnvs\)/);
+    // Its own figures are those the shared declaration names, of their declared types.
+    expectDeclaredFigures(neatSummaryFigures, outcome.summary);
+    expect(neatFigures(outcome.summary)).toMatchObject({ generations: 4, testSharpe: test.stats[0].sharpe, topology: 'coevolution', solved: false });
   });
 
   it('a run stopped and resumed from its checkpoint ends identical to an uninterrupted run', async () => {
