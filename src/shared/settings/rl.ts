@@ -28,7 +28,7 @@ export const rlSettings = section(
   {
     algorithm: choice(rlAlgorithms, {
       doc: 'Policy-gradient algorithm: reinforce, or ppo (clipped objective with GAE and a value head).',
-      default: 'reinforce', fixedOnResume: true, form: { label: 'Algorithm' },
+      default: 'ppo', fixedOnResume: true, form: { label: 'Algorithm' },
     }),
     envs: integer(1, 1024, { doc: 'Parallel envs when vectorizedEnvs is on.', unit: 'envs', default: 32, form: { label: 'Vectorized envs', modes: ['optimized'] } }),
     horizon: integer(10, 10_000, { doc: 'Steps per episode, T.', unit: 'steps', default: 150 }),

@@ -42,7 +42,7 @@ describe('RL checkpoints', () => {
 
   it('keeps the best policy on validation, apart from the live one, and carries it through a checkpoint', async () => {
     const market = trendMarket(900, 7);
-    const config = resolveRlSettings('optimized', { envs: 2, horizon: 20, accumulation: 1, flags: { backendChoice: false, fp16: false } });
+    const config = resolveRlSettings('optimized', { algorithm: 'reinforce', envs: 2, horizon: 20, accumulation: 1, flags: { backendChoice: false, fp16: false } });
     const run = training(config, market);
     await run.iterate();
     expect(run.considerBest(Number.NaN)).toBe(false);

@@ -21,7 +21,7 @@ describe('RL settings', () => {
       expect(defaultRlSettings('original').flags[flag]).toBe(false);
       expect(defaultRlSettings('optimized').flags[flag]).toBe(true);
     }
-    expect(defaultRlSettings('optimized')).toMatchObject({ envs: 32, accumulation: 4, gamma: 0.99, learningRate: 3e-4, horizon: 150, algorithm: 'reinforce' });
+    expect(defaultRlSettings('optimized')).toMatchObject({ envs: 32, accumulation: 4, gamma: 0.99, learningRate: 3e-4, horizon: 150, algorithm: 'ppo' });
   });
 
   it('accepts valid overrides, one flag at a time', () => {

@@ -37,7 +37,7 @@ function makeContext(config: Partial<RunConfig>, options: { stopAfterMetrics?: n
 
 describe('rlTrainer', () => {
   it('trains to its episode budget in original mode and reports what it measured', async () => {
-    const run = makeContext({ options: { horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
+    const run = makeContext({ options: { algorithm: 'reinforce', horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
     const outcome = await rlTrainer(run.context);
     expect(outcome.stopped).toBe(false);
     expect(outcome.summary.episodes).toBe(12);
@@ -69,7 +69,7 @@ describe('rlTrainer', () => {
   });
 
   it('hands one result: the best-on-validation policy on the test split, beside the baselines and the final weights', async () => {
-    const run = makeContext({ options: { horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
+    const run = makeContext({ options: { algorithm: 'reinforce', horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
     const outcome = await rlTrainer(run.context);
     const result = outcome.summary.result!;
     expect(result).toBeDefined();
@@ -91,7 +91,7 @@ describe('rlTrainer', () => {
   });
 
   it('emits validationSharpe and testSharpe at every evaluation, at its step and time', async () => {
-    const run = makeContext({ options: { horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
+    const run = makeContext({ options: { algorithm: 'reinforce', horizon: 40, evaluationEvery: 5, evaluationSegments: 4 } });
     await rlTrainer(run.context);
     const validation = run.metrics.filter((sample) => sample.name === 'validationSharpe');
     const test = run.metrics.filter((sample) => sample.name === 'testSharpe');
@@ -138,11 +138,12 @@ describe('rlTrainer', () => {
     expect(two.summary.episodesPerMin).toBeCloseTo((two.summary.episodes * 60) / two.summary.seconds, 6);
   });
 
-  it('resumes a run saved before the learned baseline existed with the network it was saved with', async () => {
-    // such a run stored no `baseline` (the default was then b(t, p) only, no value head): strip it from a
-    // state-baseline checkpoint's header, and resume with the same options, which leave it to the default
+  it('resumes a run saved before the learned baseline and the PPO default existed with the network it was saved with', async () => {
+    // such a run stored neither `algorithm` nor `baseline` in its options (the defaults were then REINFORCE
+    // with b(t, p) only, no value head): strip the baseline from a state-baseline checkpoint's header, and
+    // resume with options that leave both to today's defaults (PPO, learned baseline)
     const options = { horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
-    const first = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options: { ...options, baseline: 'state' } }, { stopAfterMetrics: 3 });
+    const first = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options: { ...options, algorithm: 'reinforce', baseline: 'state' } }, { stopAfterMetrics: 3 });
     await rlTrainer(first.context);
     const decoded = decodeCheckpoint<{ config: Record<string, unknown> }>(first.saved[0]);
     delete decoded.header.config.baseline;
@@ -152,7 +153,7 @@ describe('rlTrainer', () => {
     expect(outcome.summary.episodes).toBe(40);
     expect(outcome.summary.extra.parameters).toBe(82_595);
     // a run that asks for the other network is refused, naming the setting
-    const refused = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options: { ...options, baseline: 'value' } }, { checkpoint: old });
+    const refused = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options: { ...options, algorithm: 'reinforce', baseline: 'value' } }, { checkpoint: old });
     await expect(rlTrainer(refused.context)).rejects.toThrow(/baseline/);
   });
 
