@@ -5,6 +5,7 @@
 // spread over seeds, and whether the policy beats buy-and-hold, random and cash on >= 2 of 3 seeds.
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
+import { neatFigures } from '../../shared/figures/neat.ts';
 import type { PolicyResult, RunConfig, RunRecord } from '../../shared/run.ts';
 
 /** The learners under test and how each is configured. */
@@ -91,14 +92,14 @@ export async function runLearningBench(options: LearningBenchOptions): Promise<R
 
 function seedRow(seed: number, record: RunRecord): SeedRow {
   const result = record.summary?.result ?? null;
-  const generations = record.summary?.extra.generations;
+  const generations = neatFigures(record.summary).generations;
   const finalSharpe = result?.finalPolicyTestSharpe;
   return {
     seed,
     runId: record.id,
     status: record.status,
     episodes: record.summary?.episodes ?? null,
-    generations: typeof generations === 'number' ? generations : null,
+    generations: generations ?? null,
     result,
     passes: result !== null && beatsBaselines(result),
     // The last weights, when the run reports another policy (RL early stopping).

@@ -23,6 +23,7 @@ import { neatFlagNames, neatStdWorkloadOptions, originalFlags, optimizedFlags, r
 import { NeatRun, type GenerationReport } from '../../core/neat/trading/run.ts';
 import { createEvaluationStrategy, evaluatorSetup, runNeatTrainer } from '../../core/neat/trading/trainer.ts';
 import { solveXor } from '../../core/neat/lib/xor.ts';
+import { neatFigures } from '../../shared/figures/neat.ts';
 import { runConfigSchema } from '../../shared/run.ts';
 import { createNeatThreadPool } from '../../host/threads/neat-pool.ts';
 
@@ -332,8 +333,8 @@ export async function runNeatComparison(comparison: NeatComparisonOptions = {}):
     const content = decodeCheckpoint(saved as Uint8Array);
     const populations = JSON.stringify(content.populations.map((population) => population.genomes.map((genome) => [genome.key, genome.nodes, genome.connections])));
     if (variant.label === 'original') originalPopulations = populations;
-    const extra = outcome.summary.extra;
-    const number = (value: unknown) => (typeof value === 'number' ? round(value, 3) : null);
+    const figures = neatFigures(outcome.summary);
+    const number = (value: number | null | undefined) => (typeof value === 'number' ? round(value, 3) : null);
     runs.push({
       label: variant.label,
       flags: variant.flags,
@@ -342,10 +343,10 @@ export async function runNeatComparison(comparison: NeatComparisonOptions = {}):
       medianGenerationMs: round(medianGenerationMs, 1),
       generationsPerMin: round(60_000 / medianGenerationMs, 1),
       forwardPassesPerSec: Math.round(((Number(content.meta.forwardPasses) || 0) / generations) / (medianGenerationMs / 1000)),
-      bestFitness: number(extra.bestFitness),
+      bestFitness: number(figures.bestFitness),
       test: {
-        returnPct: number(extra.testReturnPct), sharpe: number(extra.testSharpe), maxDrawdownPct: number(extra.testMaxDrawdownPct),
-        trades: number(extra.testTrades), buyAndHoldReturnPct: number(extra.buyAndHoldTestReturnPct),
+        returnPct: number(figures.testReturnPct), sharpe: number(figures.testSharpe), maxDrawdownPct: number(figures.testMaxDrawdownPct),
+        trades: number(figures.testTrades), buyAndHoldReturnPct: number(figures.buyAndHoldTestReturnPct),
       },
       speedupOverOriginal: 0,
       wallSpeedupOverOriginal: 0,

@@ -2,6 +2,7 @@
 // and budget, run one after the other through the same host and worker processes as the app, then
 // one JSON object (or a table) with both and the speedup. `--ablate` measures each optimization
 // flag on its own with the trainer's ablation harness.
+import { rlFigures } from '../../shared/figures/rl.ts';
 import { trainerNames, type RunRecord, type TrainerName } from '../../shared/run.ts';
 import { integerOption, parseCommandArguments, UsageError } from '../arguments.ts';
 import { createHeadlessHost } from '../headless-host.ts';
@@ -90,7 +91,7 @@ export async function compareCommand(args: string[]): Promise<number> {
 
 function figures(record: RunRecord): Record<string, unknown> {
   const summary = record.summary;
-  const envSteps = summary?.extra.envSteps;
+  const envSteps = rlFigures(summary).envSteps;
   return {
     runId: record.id,
     status: record.status,
@@ -101,7 +102,7 @@ function figures(record: RunRecord): Record<string, unknown> {
     backend: record.backend ?? null,
     device: record.device ?? null,
     finalEquity: summary?.finalEquity ?? null,
-    envStepsPerSec: typeof envSteps === 'number' && summary && summary.seconds > 0 ? envSteps / summary.seconds : null,
+    envStepsPerSec: envSteps !== undefined && summary && summary.seconds > 0 ? envSteps / summary.seconds : null,
     ...(summary?.extra ?? {}),
     ...(summary?.result ?? {}),
   };

@@ -2,6 +2,7 @@
 // the space and mode) summarised figure by figure, learning curves as mean lines with 95% bands,
 // and paired comparisons (optimized vs original at each point; each point vs the best one).
 import { experimentFigures, type ExperimentComparison, type ExperimentFigure, type ExperimentGroup, type ExperimentRecord, type ExperimentReport, type SettingValue, type TrialRecord, type Band } from '../../shared/experiment.ts';
+import { neatFigures } from '../../shared/figures/neat.ts';
 import type { RunSummary, TrainingMode } from '../../shared/run.ts';
 import { bootstrapInterval, describeSample, mean, pairedDifference, pairedRatio, probabilityOfImprovement } from '../../core/metrics/statistics.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -89,8 +90,7 @@ function figureOf(summary: RunSummary, figure: ExperimentFigure, trainer: string
   const result = summary.result;
   switch (figure) {
     case 'throughput': {
-      const generations = summary.extra.generationsPerMin;
-      return trainer === 'neat' ? (typeof generations === 'number' ? generations : undefined) : summary.episodesPerMin;
+      return trainer === 'neat' ? neatFigures(summary).generationsPerMin : summary.episodesPerMin;
     }
     case 'testSharpe':
       return result?.testSharpe;

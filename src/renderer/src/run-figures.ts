@@ -1,5 +1,6 @@
 // Figures of one run as the compare table and cards show them, derived from its record, its
 // latest test evaluation and its recorded series. Missing figures are undefined, shown as '—'.
+import { neatFigures } from '../../shared/figures/neat.ts';
 import type { RunRecord } from '../../shared/run.ts';
 import type { EvaluationReport } from '../../shared/metrics.ts';
 import type { RunFeed } from './charts/series-buffer.ts';
@@ -34,14 +35,13 @@ export function throughputSeriesName(run: RunRecord): string {
 
 export function runFigures(run: RunRecord, evaluation: EvaluationReport | undefined, feed: RunFeed | undefined): RunFigures {
   const neat = run.config.trainer === 'neat';
-  const extra = run.summary?.extra ?? {};
   const seriesValues = (name: string) => feed?.series.get(name)?.points.map((point) => point.y) ?? [];
   const gpu = seriesValues('gpuPercent');
   const rss = seriesValues('processRssMegabytes');
   const policyStats = evaluation?.stats[0];
   const result = run.summary?.result;
   const throughputFromSeries = seriesValues(throughputSeriesName(run)).at(-1);
-  const summaryThroughput = neat ? numberOrUndefined(extra.generationsPerMin) : run.summary?.episodesPerMin;
+  const summaryThroughput = neat ? neatFigures(run.summary).generationsPerMin : run.summary?.episodesPerMin;
   return {
     throughputLabel: neat ? 'Generations per minute' : 'Episodes per minute',
     throughput: summaryThroughput ?? throughputFromSeries,
@@ -57,8 +57,4 @@ export function runFigures(run: RunRecord, evaluation: EvaluationReport | undefi
     randomTestSharpe: result?.randomTestSharpe ?? evaluation?.stats.find((stats) => stats.policy === 'random')?.sharpe,
     policy: result?.policy,
   };
-}
-
-function numberOrUndefined(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
