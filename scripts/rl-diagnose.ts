@@ -35,7 +35,7 @@ for (const pair of values.set!) {
   options[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
 }
 const market = await loadMarket({ dataDir: values['data-dir']!, dataset: values.dataset! });
-const config = resolveRlSettings('optimized', options);
+const config = resolveRlSettings('optimized', { algorithm: 'reinforce', ...options }); // the REINFORCE diagnosis (PPO is the default)
 const backends = await selectBackends(config, (await import('../src/core/rl/training.ts')).layoutFor(config), autoBackendCache(values['data-dir']!), () => performance.now());
 const training = new RlTraining(config, Number(values.seed), { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning);
 

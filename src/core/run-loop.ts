@@ -219,10 +219,13 @@ export class RunLoop {
       }
     }
     if (stepsSinceMetrics > 0) steps.metrics?.();
+    // The run's time ends with its last step: the checkpoints, the final evaluation and the summary all
+    // count the same span, so a resumed or continued run's timeline and spent budget start where the
+    // summary says this session ended.
+    this.endedAt = now();
     await steps.checkpoint?.(this.elapsedMs());
     if (await steps.finish?.()) await steps.checkpoint?.(this.elapsedMs());
     progress?.(stopped ? this.fraction() : 1, stopped ? 'stopped' : 'completed');
-    this.endedAt = now(); // the summary's figures all count the same span
     return { stopped, solved };
   }
 

@@ -20,7 +20,6 @@ import type { TrainerExit, TrainerProcessFactory } from './trainer-process.ts';
 import type { RunStore } from './store/run-store.ts';
 import type { SystemSample } from '../shared/system.ts';
 import { TypedEmitter } from './typed-emitter.ts';
-import { trainerOptionIssues } from './trainer-options.ts';
 import { RunQueue } from './run-queue.ts';
 import { createLiveRun, followTrainer, RunReporter, startTimeline, type LiveRun, type RunManagerEvents } from './run-reporter.ts';
 
@@ -136,9 +135,8 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
 
   private parseConfig(input: RunConfigInput) {
     const parsed = runConfigSchema.safeParse(input);
+    // the schema checks each trainer's options against its settings declaration, listing every problem
     if (!parsed.success) throw new ApiError('bad-request', 'Invalid run configuration', describeIssues(parsed.error));
-    const optionIssues = trainerOptionIssues(parsed.data);
-    if (optionIssues.length > 0) throw new ApiError('bad-request', `Invalid ${parsed.data.trainer} options`, optionIssues);
     return parsed.data;
   }
 

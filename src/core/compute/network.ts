@@ -12,9 +12,9 @@ export const MICRO_WIDTHS = [MICRO_FEATURE_COUNT, 128, 64] as const;
 export const HEAD_WIDTHS = [64 + 64 + ACCOUNT_FEATURE_COUNT, 64, 32, ACTION_COUNT] as const;
 export const BATCH_NORM_EPSILON = 1e-5;
 
-/** Shape of the network a trainer builds: PPO adds a value head on the decision head's last hidden layer. */
+/** Shape of the network a trainer builds: PPO and REINFORCE's learned baseline add a value head on the decision head's last hidden layer. */
 export interface NetworkSpec {
-  /** Adds Linear(32→1) state-value output (PPO). */
+  /** Adds Linear(32→1) state-value output (PPO's critic, REINFORCE's learned baseline). */
   valueHead: boolean;
   /** Dropout probability after each MacroNet block during learning (0 disables). */
   dropout: number;

@@ -1,6 +1,6 @@
 // The network on TensorFlow.js ops, shared by the tfjs-wasm, tfjs-webgpu and tfjs-node backends
-// (each passes its own tf namespace and backend name). Learning uses tfjs autodiff over the same
-// forward pass and loss as js.ts and loss.ts; weights are uploaded once per network version.
+// (each passes its own tf namespace and backend name). Learning runs the same forward pass, loss
+// and explicit backward pass as js.ts and loss.ts (no autodiff); weights are uploaded once per network version.
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { BATCH_NORM_EPSILON, linearLayers, type NetworkLayout, type NetworkState } from './network.ts';
 import { requireValueTarget } from './loss.ts';

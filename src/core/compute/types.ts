@@ -24,13 +24,13 @@ export const MASKED_LOGIT_OFFSET = -1e4;
 
 /**
  * REINFORCE: loss = −mean(w·log π(a|s)) − β·mean(H), with w the normalised advantages; with a learned
- * baseline (`value`), + c_v·mean((V − G)²) regresses the value head on the returns G.
+ * baseline (`value`), + c_v·mean((V − R)²) regresses the value head on its targets R = G − b(t, p).
  */
 export interface ReinforceLoss {
   kind: 'reinforce';
   weights: Float32Array;
   entropyCoefficient: number;
-  /** The learned baseline's targets (the returns) and loss weight; absent with the state baseline (no value head). */
+  /** The learned baseline's targets (G − b(t, p)) and loss weight; absent with the state baseline (no value head). */
   value?: ValueTarget;
 }
 

@@ -1,6 +1,6 @@
 // Throughput, defined once for every trainer and the bench:
 // - live (the `episodesPerMin`, `generationsPerMin`, `envStepsPerSec` samples): completions per
-//   wall-clock minute over a sliding 10-second window, as DESIGN.md defines episodes/min
+//   wall-clock minute over a sliding 10-second window (the project's definition of episodes/min)
 //   (`ThroughputMeter`);
 // - over a span (a run's summary over all its sessions, a bench's measured window): completions
 //   divided by the span (`perMinute`).

@@ -65,7 +65,7 @@ export async function collectVectorRollout(
       const k = policy ? i : 0;
       actions[i] = sampleAction(single.probabilities, k, random);
       buffer.alive[row + i] = 1;
-      buffer.actionProbabilities[row + i] = single.probabilities[k * 3 + actions[i]];
+      buffer.actionProbabilities[row + i] = single.probabilities[k * ACTION_COUNT + actions[i]];
       if (single.values) buffer.values[row + i] = single.values[k];
     }
     buffer.actions.set(actions, row);

@@ -133,6 +133,7 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSett
 
   const extra: RlSummaryFigures = {
     algorithm: config.algorithm,
+    ...(config.algorithm === 'reinforce' ? { baseline: config.baseline } : {}),
     parameters: layout(config),
     updates: training.counters.updates,
     envSteps: training.counters.envSteps,

@@ -1,7 +1,7 @@
 // The New run form's fields per trainer, generated from the trainers' settings declarations
 // (src/shared/settings): the settings each declaration marks for the form, with their label, unit,
 // default and bounds. The host validates the options again against the same declarations.
-import { budgetKindsByTrainer, trainerNames, type BudgetKind, type TrainerName, type TrainingMode } from '../../shared/run.ts';
+import { budgetKindsByTrainer, maxBudgetCount, maxBudgetSeconds, trainerNames, type BudgetKind, type TrainerName, type TrainingMode } from '../../shared/run.ts';
 import { flagNamesOf, isAllowedNumber } from '../../shared/settings/resolve.ts';
 import { userSettings } from '../../shared/settings/table.ts';
 import { trainerSettings } from '../../shared/settings/trainers.ts';
@@ -69,7 +69,7 @@ export function seedError(seed: number): string {
 
 /** The problem with a budget in the given unit, or '' when it is fine. */
 export function budgetError(value: number, unit: 'seconds' | 'episodes' | 'generations'): string {
-  const max = unit === 'seconds' ? 604_800 : 1e9;
+  const max = unit === 'seconds' ? maxBudgetSeconds : maxBudgetCount;
   if (!Number.isFinite(value) || value <= 0 || value > max) return `Budget must be above 0 and at most ${max.toLocaleString('en-US')} ${unit}${unit === 'seconds' ? ' (7 days)' : ''}`;
   if (unit !== 'seconds' && !Number.isInteger(value)) return `A budget in ${unit} must be a whole number`;
   return '';

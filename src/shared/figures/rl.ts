@@ -12,6 +12,7 @@ const flagFigures = Object.fromEntries(
 
 export const rlSummaryFigures = figureSet('The RL trainer: test figures are the final weights, best ones the best-on-validation copy.', {
   algorithm: figure(z.string(), 'Policy-gradient algorithm the run trained with (reinforce or ppo).'),
+  baseline: figure(z.enum(['state', 'value']).optional(), "REINFORCE's baseline: state (b(t, p) only) or value (b + learned V); absent for PPO."),
   parameters: figure(z.number(), 'Trainable parameters of the policy network, with its value head where it has one.', 'parameters'),
   updates: figure(z.number(), 'Optimizer updates over all sessions.', 'updates'),
   envSteps: figure(z.number(), 'Env steps of training rollouts over all sessions.', 'steps'),

@@ -18,7 +18,7 @@ export const rlFlagSettings = section('Optimization flags (unset: follow the mod
   vectorizedEnvs: flag('N envs stepped together as one vector env (off: one scalar env).'),
   batchedActing: flag('One batched forward pass for all envs per step (off: a batch-1 forward per env).'),
   vectorizedReturns: flag("Returns and loss weights for the whole batch on typed arrays, and REINFORCE's dropout masks made on a helper thread while the envs step (off: per-step loops, masks made when learning starts)."),
-  gradientAccumulation: flag('Gradients of `accumulation` rollouts summed before each optimizer step (off: a step per rollout).'),
+  gradientAccumulation: flag('REINFORCE: gradients of `accumulation` rollouts summed before each optimizer step (off: a step per rollout).'),
   backendChoice: flag('Fastest backend for acting and for learning (the `backend` setting; off: the js reference).'),
   fp16: flag('Float16 arithmetic on a GPU execution provider for acting (ignored where unsupported).'),
 });
@@ -42,7 +42,7 @@ export const rlSettings = section(
       doc: "REINFORCE's baseline: state, b(t, p), the mean return per step and position state over earlier batches; value adds a learned V(s), the value head regressed on G − b.",
       default: 'value', fixedOnResume: true, form: { label: 'REINFORCE baseline' },
     }),
-    accumulation: integer(1, 64, { doc: 'Rollouts whose gradients are accumulated per optimizer step when gradientAccumulation is on.', unit: 'rollouts', default: 4, form: { label: 'Gradient accumulation', modes: ['optimized'] } }),
+    accumulation: integer(1, 64, { doc: 'REINFORCE: rollouts whose gradients are accumulated per optimizer step when gradientAccumulation is on.', unit: 'rollouts', default: 4, form: { label: 'Gradient accumulation', modes: ['optimized'] } }),
     dropout: number(0, 0.9, { doc: 'Dropout probability after each MacroNet block during learning.', default: 0.1 }),
     batchNormMomentum: fraction({ doc: 'BatchNorm running-statistics momentum.', default: 0.1 }),
     backend: choice(['auto', ...backendNames], { doc: 'Compute backend when backendChoice is on: auto (the fastest measured here) or a backend name.', default: 'auto', form: { label: 'Compute backend' } }),

@@ -19,7 +19,7 @@ function training(config: RlSettings, market: MarketData): RlTraining {
 
 describe('RL checkpoints', () => {
   for (const algorithm of ['reinforce', 'ppo'] as const) {
-    it(`resume is exact (${algorithm}, mid-accumulation)`, async () => {
+    it(`resume is exact (${algorithm}, ${algorithm === 'reinforce' ? 'mid-accumulation' : 'mid-run'})`, async () => {
       const market = trendMarket(900, 5);
       const config = resolveRlSettings('optimized', { algorithm, envs: 3, horizon: 30, accumulation: 2, epochs: 2, minibatches: 3, flags: { backendChoice: false, fp16: false } });
       const uninterrupted = training(config, market);

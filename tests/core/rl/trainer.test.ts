@@ -107,7 +107,7 @@ describe('rlTrainer', () => {
   });
 
   it('stops on request, saves, and a resumed run continues from the checkpoint', async () => {
-    const options = { horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
+    const options = { algorithm: 'reinforce', horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
     const first = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { stopAfterMetrics: 3 });
     const stopped = await rlTrainer(first.context);
     expect(stopped.stopped).toBe(true);
@@ -123,7 +123,7 @@ describe('rlTrainer', () => {
   });
 
   it('a resumed run with a seconds budget ends when the total time spent reaches it', async () => {
-    const options = { horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
+    const options = { algorithm: 'reinforce', horizon: 30, envs: 4, accumulation: 2, backend: 'js', evaluationEvery: 0, evaluationSegments: 2 };
     const first = makeContext({ mode: 'optimized', budget: { seconds: 0.3 }, options }, { fakeClockStepMs: 10 });
     const one = await rlTrainer(first.context);
     expect(one.summary.seconds).toBeGreaterThanOrEqual(0.3);

@@ -5,6 +5,7 @@
 import type { EvaluationReport } from '../../../shared/metrics.ts';
 import { stepConstants } from '../../env/scalar.ts';
 import type { EnvParams } from '../../env/params.ts';
+import { ACTION_NAMES } from '../../env/observation.ts';
 import type { MarketData } from '../../features/market-data.ts';
 import type { SplitName } from '../../features/splits.ts';
 import { MACRO_FEATURES } from '../../features/macro.ts';
@@ -119,9 +120,9 @@ export function exportChampion(run: NeatRun, champion: Champion = runChampion(ru
   const microNames = MICRO_FEATURES.map((feature) => `micro ${feature.name}`);
   const signalNames = Array.from({ length: run.options.macroSignalSize }, (_, k) => `signal ${k}`);
   const labels = {
-    single: { inputs: [...macroNames, ...microNames, 'position', 'cash'], outputs: ['HOLD', 'BUY', 'SELL'] },
+    single: { inputs: [...macroNames, ...microNames, 'position', 'cash'], outputs: [...ACTION_NAMES] },
     macro: { inputs: macroNames, outputs: signalNames },
-    micro: { inputs: [...microNames, ...signalNames, 'position', 'cash'], outputs: ['HOLD', 'BUY', 'SELL'] },
+    micro: { inputs: [...microNames, ...signalNames, 'position', 'cash'], outputs: [...ACTION_NAMES] },
   };
   return run.populations.flatMap((entry) => {
     const genome = champion[entry.role];
