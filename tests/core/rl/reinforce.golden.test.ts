@@ -95,3 +95,33 @@ describe.each(paths)('golden values: REINFORCE returns (%s)', (_name, advantages
     expect(baseline.sums[2 * HORIZON + 2] / baseline.weights[2 * HORIZON + 2]).toBeCloseTo(0.395, 6);
   });
 });
+
+describe('golden values: REINFORCE with the learned baseline', () => {
+  // Second batch: the baseline holds the first batch's returns b = [1.648, 0.72, 0.8, 2] (flat cells),
+  // the value head said V = [0.2, −0.1, 0, 0.5] for the four rows, and the rewards are [2, 0, −1, 2]:
+  //   G3 = 2, G2 = −1 + 1.8 = 0.8, G1 = 0.72, G0 = 2 + 0.648 = 2.648
+  //   R  = G − b = [1, 0, 0, 0]
+  //   A  = G − b − V = [1 − 0.2, 0 + 0.1, 0 − 0, 0 − 0.5] = [0.8, 0.1, 0, −0.5]
+  //   mean 0.1; deviations 0.7, 0, −0.1, −0.6; sample std √((0.49 + 0 + 0.01 + 0.36)/3) = √0.28667 = 0.53541
+  //   normalised [1.30740, 0, −0.18677, −1.12063]
+  const values = Float32Array.of(0.2, -0.1, 0, 0.5);
+  const rewards = [2, 0, -1, 2];
+  const learnedPaths: Array<[string, (baseline: ReturnBaseline, returns: Float32Array) => number[]]> = [
+    ['original loop', (baseline, returns) => reinforceAdvantagesLoop(rewards, ALIVE, ALL_FLAT, [0], 1, HORIZON, GAMMA, baseline, { values, returns })],
+    ['optimized sweep', (baseline, returns) => Array.from(reinforceAdvantagesVectorized(
+      Float32Array.from(rewards), Uint8Array.from(ALIVE), Uint8Array.from(ALL_FLAT), Float64Array.of(0), 1, HORIZON, GAMMA, baseline, new Float32Array(HORIZON), { values, returns },
+    ))],
+  ];
+  for (const [name, advantages] of learnedPaths) {
+    it(`subtracts b(t, p) and V(s), and regresses V on G − b (${name})`, () => {
+      const { baseline } = firstBatch(paths[0][1], 0);
+      const returns = new Float32Array(HORIZON);
+      const normalized = advantages(baseline, returns);
+      expectClose(Array.from(returns), [1, 0, 0, 0], 5);
+      expectClose(normalized, [1.3074, 0, -0.18677, -1.12063], 4);
+      // b still learns from G: cell 0 moves from 1.648 toward 2.648 (rate 0.1, bias-corrected over two batches):
+      // sums = 0.9·0.1648 + 0.1·2.648 = 0.41312, weights = 0.9·0.1 + 0.1 = 0.19, b = 2.17432
+      expect(baselineReturns(baseline)[0]).toBeCloseTo(2.17432, 4);
+    });
+  }
+});
