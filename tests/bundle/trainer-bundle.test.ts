@@ -112,7 +112,7 @@ describe('a bundle without its thread entries', () => {
   }, 60_000);
 
   it('fails the optimized RL run, naming the missing mask thread', async () => {
-    const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 25, budget: { episodes: 64 }, options: { backend: 'js', evaluationEvery: 0 } });
+    const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 25, budget: { episodes: 64 }, options: { algorithm: 'reinforce', backend: 'js', evaluationEvery: 0 } });
     const finished = await host.manager.whenFinished(record.id);
     expect(finished.status).toBe('failed');
     expect(finished.error).toMatch(/rl-mask-thread\.js/);
