@@ -69,15 +69,29 @@ export function checkpointFailure(location: string | undefined, error: unknown):
   return new Error(error instanceof DamagedCheckpointError ? `${where} is damaged: ${problem}` : `${where} cannot be resumed: ${problem}`, { cause: error });
 }
 
-/** Loads the store's checkpoint (undefined when the run is not a resume) and decodes it, naming the checkpoint in any error. */
-export async function restoreFrom<T>(store: CheckpointStore, decode: (bytes: Uint8Array) => T): Promise<T | undefined> {
+/** A checkpoint read once from its store; each `decode` names the checkpoint in any error. */
+export interface LoadedCheckpoint {
+  decode<T>(decode: (bytes: Uint8Array) => T): T;
+}
+
+/** Loads the store's checkpoint once (undefined when the run is not a resume), for one or more decodes. */
+export async function loadCheckpoint(store: CheckpointStore): Promise<LoadedCheckpoint | undefined> {
   const bytes = await store.load();
   if (bytes === undefined) return undefined;
-  try {
-    return decode(bytes);
-  } catch (error) {
-    throw checkpointFailure(store.location, error);
-  }
+  return {
+    decode<T>(decode: (bytes: Uint8Array) => T): T {
+      try {
+        return decode(bytes);
+      } catch (error) {
+        throw checkpointFailure(store.location, error);
+      }
+    },
+  };
+}
+
+/** Loads the store's checkpoint (undefined when the run is not a resume) and decodes it, naming the checkpoint in any error. */
+export async function restoreFrom<T>(store: CheckpointStore, decode: (bytes: Uint8Array) => T): Promise<T | undefined> {
+  return (await loadCheckpoint(store))?.decode(decode);
 }
 
 function hex(value: number): string {

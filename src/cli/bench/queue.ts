@@ -5,13 +5,13 @@
 // minute for a batch of trivial trials (baseline, episodes budget 1) end to end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { experimentSpecSchema, type ExperimentSpec } from '../../shared/experiment.ts';
 import { createHeadlessHost } from '../headless-host.ts';
 import { spreadOf } from './learning.ts';
+import { freePort } from './free-port.ts';
 
 const dispatchRepeats = 7;
 const batchTrials = 12;
@@ -63,15 +63,6 @@ export async function runQueueBench(): Promise<Record<string, unknown>> {
     await redis.stop();
     rmSync(directory, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
-}
-
-/** A free TCP port on loopback (closed again for the server to take). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A helper process that owns its exit: started until `ready` appears in its output, stopped with SIGTERM then SIGKILL. */

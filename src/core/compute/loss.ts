@@ -83,7 +83,7 @@ export function policyLoss(
 }
 
 /** The value head's regression target of a loss: PPO's, or REINFORCE's with a learned baseline; undefined without one. */
-export function valueTargetOf(spec: LossSpec): ValueTarget | undefined {
+function valueTargetOf(spec: LossSpec): ValueTarget | undefined {
   return spec.kind === 'ppo' ? spec : spec.value;
 }
 

@@ -10,7 +10,7 @@ import type { MarketData } from '../features/market-data.ts';
 import { contextLoopOptions, RunLoop } from '../run-loop.ts';
 import { Random } from '../random.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
-import { restoreFrom } from '../checkpoint-integrity.ts';
+import { loadCheckpoint, type LoadedCheckpoint } from '../checkpoint-integrity.ts';
 import { disposeBackends, selectBackends, type RunBackends } from './backends.ts';
 import { rlFlagNames, type RlFlagName, type RlSettings } from '../../shared/settings/rl.ts';
 import { resolveRlSettings } from './config.ts';
@@ -36,22 +36,24 @@ export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   const run = context.config;
   // A resumed run keeps the network its checkpoint holds where its options leave the choice to the
   // defaults, so a run saved before a default changed (the algorithm, REINFORCE's baseline) resumes.
-  const saved = await restoreFrom(context.checkpoints, checkpointNetworkSettings);
-  const config = resolveRlSettings(run.mode, { ...saved, ...run.options });
+  const checkpoint = await loadCheckpoint(context.checkpoints);
+  const config = resolveRlSettings(run.mode, { ...checkpoint?.decode(checkpointNetworkSettings), ...run.options });
   const envParams = createEnvParams(config.env);
   const layout = layoutFor(config);
   context.reporter.progress(0, describeNetwork(layout));
   const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now);
   const masks = maskGeneratorFor(config, context.resources.maskGenerator);
   try {
-    return await trainLoop(context, config, envParams, backends, masks);
+    return await trainLoop(context, config, envParams, backends, masks, checkpoint);
   } finally {
     await masks.dispose();
     await disposeBackends(backends);
   }
 };
 
-async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSettings, envParams: EnvParams, backends: RunBackends, masks: DropoutMaskGenerator) {
+async function trainLoop(
+  context: TrainerRunContext<RlResources>, config: RlSettings, envParams: EnvParams, backends: RunBackends, masks: DropoutMaskGenerator, checkpoint: LoadedCheckpoint | undefined,
+) {
   const { reporter, resources } = context;
   const run = context.config;
   const market = resources.market;
@@ -59,7 +61,7 @@ async function trainLoop(context: TrainerRunContext<RlResources>, config: RlSett
   const backendLabel = backends.acting === backends.learning ? backends.acting.name : `${backends.acting.name}+${backends.learning.name}`;
   reporter.device(backendLabel, device);
   const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning, masks);
-  await restoreFrom(context.checkpoints, (bytes) => training.restore(bytes));
+  checkpoint?.decode((bytes) => training.restore(bytes));
 
   const loop = new RunLoop({
     ...contextLoopOptions(context),

@@ -61,7 +61,7 @@ export function layoutFor(config: RlSettings): NetworkLayout {
 }
 
 /** PPO's critic and REINFORCE's learned baseline both are the value head. */
-export function hasValueHead(config: Pick<RlSettings, 'algorithm' | 'baseline'>): boolean {
+function hasValueHead(config: Pick<RlSettings, 'algorithm' | 'baseline'>): boolean {
   return config.algorithm === 'ppo' || config.baseline === 'value';
 }
 
@@ -69,7 +69,7 @@ export function hasValueHead(config: Pick<RlSettings, 'algorithm' | 'baseline'>)
  * The settings that fix a checkpoint's network (and so its arrays): the algorithm and REINFORCE's
  * baseline, `state` in checkpoints written before the learned baseline existed.
  */
-export function savedNetworkSettings(header: CheckpointHeader): Pick<RlSettings, 'algorithm' | 'baseline'> {
+function savedNetworkSettings(header: CheckpointHeader): Pick<RlSettings, 'algorithm' | 'baseline'> {
   return { algorithm: header.config.algorithm, baseline: header.config.baseline ?? 'state' };
 }
 

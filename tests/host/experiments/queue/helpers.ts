@@ -3,21 +3,12 @@
 // whose output is captured and which are killed when a test ends.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../../../src/cli/bench/free-port.ts';
 import { until } from '../../../until.ts';
 
 export { until };
-
-/** A free TCP port on loopback (closed again, for a server to take right after). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A process started by a test: output captured, exit awaited, killed (with its group) at cleanup. */
 export class TestProcess {
