@@ -1,20 +1,26 @@
-// The NEAT evaluation pool: worker_threads that each hold a TradingEvaluator over the shared market
-// arrays. A job's genomes are cut into contiguous slices queued for whichever thread is free; the
-// results land at their slice's rows, so the merged result is the same for any thread count or
-// scheduling order. Genome lists and episode starts go to the threads in SharedArrayBuffers.
+// The NEAT evaluation pool: N evaluation threads are this thread plus N - 1 worker_threads, each
+// holding a TradingEvaluator over the shared market arrays. A job's genomes are cut into N
+// contiguous slices: the first is evaluated here, the others are posted at once to the worker
+// with the fewest unanswered slices (workers queue what they are sent, so none waits on a round
+// trip through this thread between slices). Results land at their slice's rows, so the merged
+// result is the same for any thread count or order. Genome lists and episode starts go to the
+// workers in SharedArrayBuffers.
+// Why this thread works too: it only waited during evaluation, and on a 2-core machine two
+// workers plus a waiting main isolate (its GC and compiler threads) lose the cores to each other
+// often enough that the generation median was ~25 % slower than one worker and this thread.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { EPISODE_METRIC_COUNT, sliceJob, type EvaluationStrategy, type EvaluationJob, type EvaluationResult, type JobSlice } from '../../core/neat/trading/evaluation-jobs.ts';
 import { encodedGenomeKeys } from '../../core/neat/codecs/genome-codec.ts';
-import type { TradingEvaluatorSetup } from '../../core/neat/trading/evaluator.ts';
 import type { ThreadRequest, ThreadResponse } from './neat-messages.ts';
+import { TradingEvaluator, type TradingEvaluatorSetup } from '../../core/neat/trading/evaluator.ts';
 import { evaluationThreadUrl } from './neat-thread-entry.ts';
 
 interface Task {
   id: number;
   job: EvaluationJob;
   slice: JobSlice;
-  resolve: (response: Extract<ThreadResponse, { metrics: Float64Array }>) => void;
+  resolve: (result: EvaluationResult) => void;
   reject: (error: Error) => void;
 }
 
@@ -33,18 +39,20 @@ function shareBytes<T extends Uint8Array | Int32Array>(source: T, create: (buffe
 export class NeatThreadPool implements EvaluationStrategy {
   readonly threads: number;
   private readonly workers: Worker[];
-  private readonly idle: Worker[];
-  private readonly queue: Task[] = [];
-  private readonly running = new Map<Worker, Task>();
+  /** Slices posted to each worker and not yet answered, by task id. */
+  private readonly pending = new Map<Worker, Map<number, Task>>();
+  /** This thread's evaluator (the first slice of every job). */
+  private readonly local: TradingEvaluator;
   private nextId = 1;
   private failure: Error | undefined;
   private closed = false;
 
-  private constructor(workers: Worker[]) {
+  private constructor(local: TradingEvaluator, workers: Worker[]) {
+    this.local = local;
     this.workers = workers;
-    this.idle = [...workers];
-    this.threads = workers.length;
+    this.threads = workers.length + 1;
     for (const worker of workers) {
+      this.pending.set(worker, new Map());
       worker.on('message', (response: ThreadResponse) => this.onResponse(worker, response));
       worker.on('error', (error) => this.fail(new Error(`NEAT evaluation thread failed: ${error.message}`)));
       worker.on('exit', (code) => {
@@ -53,15 +61,15 @@ export class NeatThreadPool implements EvaluationStrategy {
     }
   }
 
-  /** Starts `threads` evaluation threads over the setup's (shared) market arrays. */
+  /** Evaluates on this thread and `threads - 1` worker threads over the setup's (shared) market arrays. */
   static async create(setup: TradingEvaluatorSetup, threads = defaultThreadCount(), entry = evaluationThreadUrl()): Promise<NeatThreadPool> {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`thread count must be a positive integer, got ${threads}`);
-    const workers = Array.from({ length: threads }, () => new Worker(entry, { workerData: setup }));
+    const workers = Array.from({ length: threads - 1 }, () => new Worker(entry, { workerData: setup }));
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
       worker.once('online', () => resolve());
       worker.once('error', reject);
     })));
-    return new NeatThreadPool(workers);
+    return new NeatThreadPool(new TradingEvaluator(setup), workers);
   }
 
   async evaluate(job: EvaluationJob): Promise<EvaluationResult> {
@@ -74,11 +82,23 @@ export class NeatThreadPool implements EvaluationStrategy {
       episodeStarts: shareBytes(job.episodeStarts, (buffer) => new Int32Array(buffer)),
     };
     const count = encodedGenomeKeys(job.genomes).length;
-    const slices = sliceJob(count, this.threads);
-    const responses = await Promise.all(slices.map((slice) => new Promise<Extract<ThreadResponse, { metrics: Float64Array }>>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, job: shared, slice, resolve, reject });
-      this.dispatch();
+    if (count === 0) return { metrics: new Float64Array(0), forwardPasses: 0, envSteps: 0 };
+    const [first, ...rest] = sliceJob(count, this.threads);
+    const posted = Promise.all(rest.map((slice) => new Promise<EvaluationResult>((resolve, reject) => {
+      this.post({ id: this.nextId++, job: shared, slice, resolve, reject });
     })));
+    // One microtask first: callers start both populations' jobs together (Promise.all), so the
+    // other job's slices reach the workers before this thread is busy with this one's.
+    await null;
+    let own: EvaluationResult;
+    try {
+      own = this.local.evaluate(shared, first);
+    } catch (error) {
+      await posted.catch(() => {});
+      throw error;
+    }
+    const responses = [own, ...(await posted)];
+    const slices = [first, ...rest];
     const metrics = new Float64Array(count * EPISODE_METRIC_COUNT);
     let forwardPasses = 0;
     let envSteps = 0;
@@ -90,33 +110,31 @@ export class NeatThreadPool implements EvaluationStrategy {
     return { metrics, forwardPasses, envSteps };
   }
 
-  private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const worker = this.idle.shift() as Worker;
-      const task = this.queue.shift() as Task;
-      this.running.set(worker, task);
-      const request: ThreadRequest = { id: task.id, job: task.job, slice: task.slice };
-      worker.postMessage(request);
-    }
+  private post(task: Task): void {
+    const unanswered = (worker: Worker) => (this.pending.get(worker) as Map<number, Task>).size;
+    let target = this.workers[0];
+    for (const worker of this.workers) if (unanswered(worker) < unanswered(target)) target = worker;
+    (this.pending.get(target) as Map<number, Task>).set(task.id, task);
+    const request: ThreadRequest = { id: task.id, job: task.job, slice: task.slice };
+    target.postMessage(request);
   }
 
   private onResponse(worker: Worker, response: ThreadResponse): void {
-    const task = this.running.get(worker);
-    this.running.delete(worker);
-    this.idle.push(worker);
-    if (task && task.id === response.id) {
-      if (response.error !== undefined) task.reject(new Error(`NEAT evaluation failed in a thread: ${response.error}`));
-      else task.resolve(response);
-    }
-    this.dispatch();
+    const tasks = this.pending.get(worker) as Map<number, Task>;
+    const task = tasks.get(response.id);
+    tasks.delete(response.id);
+    if (!task) return;
+    if (response.error !== undefined) task.reject(new Error(`NEAT evaluation failed in a thread: ${response.error}`));
+    else task.resolve(response);
   }
 
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
-    for (const task of [...this.running.values(), ...this.queue]) task.reject(error);
-    this.running.clear();
-    this.queue.length = 0;
+    for (const tasks of this.pending.values()) {
+      for (const task of tasks.values()) task.reject(error);
+      tasks.clear();
+    }
   }
 
   async close(): Promise<void> {
