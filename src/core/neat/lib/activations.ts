@@ -28,6 +28,35 @@ export function activate(activation: number, z: number): number {
   return activateOther(activation, z);
 }
 
+/**
+ * values[offset + e] = activate(activation, bias + response * sums[e]) for e < count, the same
+ * numbers as `activate`. One call per node and batch: a call per env returned each value as a
+ * heap-allocated number whenever the JIT did not inline `activate` (~480 bytes per batched
+ * activation of a 5-node network, most of a NEAT generation's garbage).
+ */
+export function activateRow(activation: number, bias: number, response: number, sums: Float64Array, count: number, values: Float64Array, offset: number): void {
+  if (activation === 1) {
+    for (let e = 0; e < count; e++) {
+      const x = 2.5 * (bias + response * sums[e]);
+      values[offset + e] = Math.tanh(x < -60 ? -60 : x > 60 ? 60 : x);
+    }
+  } else if (activation === 0) {
+    for (let e = 0; e < count; e++) {
+      const x = 5 * (bias + response * sums[e]);
+      values[offset + e] = 1 / (1 + Math.exp(-(x < -60 ? -60 : x > 60 ? 60 : x)));
+    }
+  } else if (activation === 4) {
+    for (let e = 0; e < count; e++) {
+      const z = bias + response * sums[e];
+      values[offset + e] = z > 0 ? z : 0;
+    }
+  } else if (activation === 9) {
+    for (let e = 0; e < count; e++) values[offset + e] = bias + response * sums[e];
+  } else {
+    for (let e = 0; e < count; e++) values[offset + e] = activateOther(activation, bias + response * sums[e]);
+  }
+}
+
 function activateOther(activation: number, z: number): number {
   switch (activation) {
     case 0: return 1 / (1 + Math.exp(-clamp(5 * z, -60, 60)));

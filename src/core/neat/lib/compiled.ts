@@ -3,7 +3,7 @@
 // where the source value lives (primary feature row, secondary feature row, extra inputs, earlier
 // nodes), so activation reads features in place (no input copy) and allocates nothing. Edges keep
 // the graph walk's canonical summation order, so results are bit-identical to network.ts.
-import { activate, aggregate, SUM_AGGREGATION } from './activations.ts';
+import { activate, activateRow, aggregate, SUM_AGGREGATION } from './activations.ts';
 
 /**
  * Where a network's inputs come from: the first `primary` inputs from one feature row, the next
@@ -147,11 +147,7 @@ export class CompiledProgram {
       for (; env + 4 <= count; env += 4) this.sumFour(base, env, count, primary, primaryOffsets, secondary, secondaryOffsets, extras, extraStride, previous, sums);
       for (; env + 2 <= count; env += 2) this.sumTwo(base, env, count, primary, primaryOffsets, secondary, secondaryOffsets, extras, extraStride, previous, sums);
       if (env < count) this.sumOne(base, env, count, primary, primaryOffsets, secondary, secondaryOffsets, extras, extraStride, previous, sums);
-      const nodeActivation = activation[node];
-      const nodeBias = bias[node];
-      const nodeResponse = response[node];
-      const offset = node * count;
-      for (env = 0; env < count; env++) values[offset + env] = activate(nodeActivation, nodeBias + nodeResponse * sums[env]);
+      activateRow(activation[node], bias[node], response[node], sums, count, values, node * count);
     }
     if (this.recurrent) (state as Float64Array).set(values);
     const outputSlot = this.outputSlot;
