@@ -121,11 +121,17 @@ const timing = (provider: string) => (provider === 'cpu'
   ? 'kernel time from onnxruntime\'s profiler (whole microseconds), without the run\'s dispatch and the binding\'s copies of inputs and outputs'
   : 'wall time of a session run, including transfers to and from the device and the binding\'s copies');
 
-/** Per-run kernel microseconds of a profiled session (every node's kernel_time event, grouped by run), the warm-up run left out. */
-function kernelMicroseconds(file: string, runs: number): number[] {
-  const events = (JSON.parse(readFileSync(file, 'utf8')) as { cat: string; name: string; dur: number }[]).filter((event) => event.cat === 'Node' && event.name.endsWith('_kernel_time'));
+/**
+ * Per-run kernel microseconds from a session's profile (its nodes' kernel_time events, grouped by
+ * run; the warm-up run left out). A GPU provider whose nodes all ran on the cpu is an error: the
+ * figure would be the cpu's under the provider's name.
+ */
+function kernelMicroseconds(file: string, runs: number, provider: string): number[] {
+  const events = (JSON.parse(readFileSync(file, 'utf8')) as { cat: string; name: string; dur: number; args?: { provider?: string } }[])
+    .filter((event) => event.cat === 'Node' && event.name.endsWith('_kernel_time'));
   const perRun = events.length / runs;
   if (!Number.isInteger(perRun) || perRun < 1) throw new Error(`the profile ${file} holds ${events.length} kernel events for ${runs} runs`);
+  if (provider !== 'cpu' && events.every((event) => event.args?.provider === 'CPUExecutionProvider')) throw new Error(`${provider} did not take the Gemm node: onnxruntime ran it on the cpu`);
   const times: number[] = [];
   for (let run = 1; run < runs; run++) times.push(events.slice(run * perRun, (run + 1) * perRun).reduce((sum, event) => sum + event.dur, 0));
   return times;
@@ -133,7 +139,7 @@ function kernelMicroseconds(file: string, runs: number): number[] {
 
 async function measureGemm(ort: OrtModule, gemm: Gemm, options: GemmMeasureOptions, random: Random): Promise<number> {
   const { model, feeds: feedSpecs } = gemmGraph(gemm, options.weights, random);
-  const profile = options.provider === 'cpu' ? mkdtempSync(join(tmpdir(), 'traindeck-gemm-')) : undefined;
+  const profile = mkdtempSync(join(tmpdir(), 'traindeck-gemm-'));
   // the onnx backend's session options (onnx.ts): no spin-waiting, one inter-op thread
   const session = await ort.InferenceSession.create(model, {
     graphOptimizationLevel: 'all',
@@ -142,7 +148,8 @@ async function measureGemm(ort: OrtModule, gemm: Gemm, options: GemmMeasureOptio
     ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
     extra: { session: { intra_op: { allow_spinning: '0' } } },
     executionProviders: [options.provider],
-    ...(profile ? { enableProfiling: true, profileFilePrefix: join(profile, 'gemm') } : {}),
+    enableProfiling: true,
+    profileFilePrefix: join(profile, 'gemm'),
   });
   try {
     const feeds: Record<string, Ort.Tensor> = {};
@@ -155,15 +162,14 @@ async function measureGemm(ort: OrtModule, gemm: Gemm, options: GemmMeasureOptio
       await session.run(feeds);
       times.push((performance.now() - t) * 1000);
     }
-    if (profile) {
-      session.endProfiling();
-      times = kernelMicroseconds(join(profile, readdirSync(profile).find((name) => name.endsWith('.json'))!), times.length + 1);
-    }
+    session.endProfiling();
+    const kernels = kernelMicroseconds(join(profile, readdirSync(profile).find((name) => name.endsWith('.json'))!), times.length + 1, options.provider);
+    if (options.provider === 'cpu') times = kernels;
     times.sort((x, y) => x - y);
     return gemmFlops(gemm) / (Math.max(times[Math.floor(times.length / 2)], 1) * 1e3);
   } finally {
     await session.release();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 
@@ -179,7 +185,7 @@ export async function measurePass(gemms: Gemm[], options: GemmMeasureOptions, kn
   const random = new Random(15);
   const rates: number[] = [];
   for (const [index, gemm] of gemms.entries()) rates.push(gemm.role === 'weightGradient' && known ? known.gemms[index].gflopPerSec : await measureGemm(ort, gemm, options, random));
-  const round = (value: number) => Number(value.toFixed(2));
+  const round = (value: number) => Number(value.toPrecision(4));
   return {
     gflopPerSec: round(passRate(gemms, rates)),
     gemms: gemms.map((gemm, index) => ({ gemm: `${gemm.layer} ${gemm.role} ${shapeText(gemm)}`, gflopPerSec: round(rates[index]) })),
