@@ -1,11 +1,8 @@
-// Messages between the RL trainer and its dropout-mask thread.
+// What the RL trainer asks its dropout-mask thread (answered with one mask per macro layer).
 import type { DropoutMaskShape } from '../../core/rl/batch.ts';
 
 export interface MaskRequest {
-  id: number;
   shape: DropoutMaskShape;
   seeds: Uint32Array;
   rows: number;
 }
-
-export type MaskResponse = { id: number; masks: Uint8Array[] } | { id: number; error: string };
