@@ -4,10 +4,21 @@
 // random). Each throughput figure is the median of TRAINDECK_BENCH_REPEATS (3) interleaved runs of
 // TRAINDECK_BENCH_SECONDS (10) s; TRAINDECK_BENCH_MEMORY_MINUTES (10) and
 // TRAINDECK_BENCH_QUALITY_MINUTES (5) set the long runs (figures are labelled with their length).
+// The `ceiling` section holds the machine's float32 GEMM rate on the network's shapes (gemm-ceiling.ts)
+// and, beside it, the GFLOP/s of the product's own acting and learning passes and of whole runs.
 import { rlFlagNames, type RlOptions, type RlSettings } from '../../shared/settings/rl.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { fileAutoCache, measureThroughput, type ThroughputResult } from './rl-harness.ts';
 import type { AutoCache } from '../../core/compute/auto.ts';
+import { achievedGflopPerSec, forwardFlopsPerRow, measureCeiling, type CeilingReport } from './gemm-ceiling.ts';
+import { resolveRlSettings, rlStdWorkloadOptions } from '../../core/rl/config.ts';
+import { layoutFor } from '../../core/rl/training.ts';
+import { disposeBackends, selectBackends } from '../../core/rl/backends.ts';
+import { mergeSettings } from '../../shared/settings/resolve.ts';
+import { initializeNetwork, type NetworkLayout } from '../../core/compute/network.ts';
+import type { LearnBatch } from '../../core/compute/types.ts';
+import { OBSERVATION_WIDTH } from '../../core/env/observation.ts';
+import { Random } from '../../core/random.ts';
 
 /** RL-std targets from issue 4 (2-core Linux box). */
 export const rlTargets = { optimized32EpisodesPerMin: 25_000, optimized128EpisodesPerMin: 28_000, originalEpisodesPerMin: 500 } as const;
@@ -109,6 +120,63 @@ export async function compareRl(options: CompareOptions): Promise<Record<string,
   return result;
 }
 
+/** The RL-std optimized configuration at `envs` envs, as the throughput runs resolve it. */
+const rlStdConfig = (envs: number) => resolveRlSettings('optimized', mergeSettings<RlOptions>({ ...rlStdWorkloadOptions }, { envs, backend: 'auto' }));
+
+async function medianMs(repeats: number, run: () => Promise<unknown>): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+/** A learning batch of random rows (REINFORCE weights, 10 % dropout), as the backends bench makes them. */
+function learnBatch(layout: NetworkLayout, size: number, random: Random): LearnBatch {
+  return {
+    size,
+    observations: Float32Array.from({ length: size * OBSERVATION_WIDTH }, () => random.normal()),
+    actions: Uint8Array.from({ length: size }, () => random.nextInt(3)),
+    dropoutMasks: layout.macro.map((layer) => Uint8Array.from({ length: size * layer.outputs }, () => (random.nextFloat() < 0.1 ? 0 : 1))),
+    loss: { kind: 'reinforce', weights: Float32Array.from({ length: size }, () => random.normal()), entropyCoefficient: 0.01 },
+  };
+}
+
+/**
+ * The product's acting pass (envs rows) and learning pass (envs × horizon rows) on the backends
+ * `auto` picks here, created on this thread: GFLOP/s (a learning row counted as 3 forward rows)
+ * against the machine's constant-weight GEMM rate on the same shapes.
+ */
+async function measurePasses(envs: number, cache: AutoCache, ceiling: CeilingReport): Promise<Record<string, unknown>> {
+  const config = rlStdConfig(envs);
+  const layout = layoutFor(config);
+  const backends = await selectBackends(config, layout, cache, () => performance.now());
+  try {
+    const random = new Random(7);
+    const state = initializeNetwork(layout, random);
+    const machine = ceiling.ceilings?.find((entry) => entry.envs === envs);
+    const figures = (pass: 'acting' | 'learning', rows: number, ms: number, backend: { name: string; device: string }) => {
+      const gflopPerSec = ((pass === 'acting' ? 1 : 3) * forwardFlopsPerRow(layout) * rows) / (ms * 1e6);
+      const rate = machine?.[pass];
+      return {
+        rows, backend: backend.name, device: backend.device, ms: Number(ms.toFixed(3)), gflopPerSec: Number(gflopPerSec.toFixed(2)),
+        ...(rate ? { machineGflopPerSec: rate.gflopPerSec, machineDevice: rate.device, fractionOfMachine: Number((gflopPerSec / rate.gflopPerSec).toFixed(3)) } : {}),
+      };
+    };
+    const acting = learnBatch(layout, envs, random);
+    const learning = learnBatch(layout, envs * config.horizon, random);
+    log(`passes: envs=${envs} acting on ${backends.acting.name}, learning on ${backends.learning.name}`);
+    const actingMs = await medianMs(25, () => backends.acting.act(state, acting));
+    const learningMs = await medianMs(5, () => backends.learning.learn(state, learning));
+    return { envs, acting: figures('acting', envs, actingMs, backends.acting), learning: figures('learning', learning.size, learningMs, backends.learning) };
+  } finally {
+    await disposeBackends(backends);
+  }
+}
+
 interface BenchConfiguration {
   mode: TrainingMode;
   overrides: RlOptions;
@@ -146,6 +214,20 @@ export async function runRlBench(): Promise<Record<string, unknown>> {
   const optimized32 = find('optimized', 32, 'auto');
   const optimized128 = find('optimized', 128, 'auto');
 
+  // the machine's GEMM rate on the network's shapes, the product's passes against it, and the optimized runs against the ceiling
+  const rlStd = rlStdConfig(32);
+  const layout = layoutFor(rlStd);
+  const ceiling = await measureCeiling({ layout, horizon: rlStd.horizon, envs: [32, 128], threads: rlStd.threads });
+  const passes: Record<string, unknown>[] = [];
+  for (const envs of [32, 128]) passes.push(await measurePasses(envs, cache, ceiling));
+  for (const entry of entries) {
+    if (entry.mode !== 'optimized' || entry.requestedBackend !== 'auto' || entry.algorithm !== 'reinforce') continue;
+    const episodesPerMin = entry.episodesPerMin as number;
+    entry.achievedGflopPerSec = Number(achievedGflopPerSec(layout, rlStd.horizon, episodesPerMin).toFixed(2));
+    const bound = ceiling.ceilings?.find((candidate) => candidate.envs === entry.envs);
+    if (bound) Object.assign(entry, { ceilingEpisodesPerMin: bound.episodesPerMin, fractionOfCeiling: Number((episodesPerMin / bound.episodesPerMin).toFixed(3)) });
+  }
+
   log(`memory: optimized envs=32 backend=auto for ${memoryMinutes} min`);
   const memory = await measureThroughput({ mode: 'optimized', seed: 4, overrides: { backend: 'auto' }, warmupSeconds: 30, seconds: memoryMinutes * 60, cache });
 
@@ -157,6 +239,8 @@ export async function runRlBench(): Promise<Record<string, unknown>> {
     quality.push({
       seed,
       minutes: qualityMinutes,
+      backend: result.backend,
+      device: result.device,
       episodes: result.episodes,
       bestOnValidation: best,
       finalPolicy: result.test,
@@ -175,8 +259,15 @@ export async function runRlBench(): Promise<Record<string, unknown>> {
       optimized32Met: optimized32 !== undefined && optimized32 >= rlTargets.optimized32EpisodesPerMin,
       optimized128Met: optimized128 !== undefined && optimized128 >= rlTargets.optimized128EpisodesPerMin,
     },
+    ceiling: {
+      ...ceiling,
+      passes,
+      note: 'achievedGflopPerSec of a configuration = episodesPerMin x episodeFlops.total / 60 / 1e9 (GEMM FLOPs only, a learning row counted as 3 forward rows); fractionOfCeiling = episodesPerMin / the ceiling at its env count',
+    },
     memory: {
       minutes: memoryMinutes,
+      backend: memory.backend,
+      device: memory.device,
       episodesPerMin: Math.round(memory.episodesPerMin),
       rssStartMB: Number(memory.rssStartMB.toFixed(1)),
       rssEndMB: Number(memory.rssEndMB.toFixed(1)),
