@@ -15,6 +15,7 @@ export default defineConfig({
           'trainer-worker': resolve(import.meta.dirname, 'src/workers/trainer-worker.ts'),
           'neat-evaluation-thread': resolve(import.meta.dirname, 'src/workers/neat/evaluation-thread.ts'),
           'rl-mask-thread': resolve(import.meta.dirname, 'src/workers/rl/mask-thread.ts'),
+          'rl-learning-thread': resolve(import.meta.dirname, 'src/workers/rl/learning-thread.ts'),
           'backend-probe': resolve(import.meta.dirname, 'src/main/backend-probe-process.ts'),
         },
       },

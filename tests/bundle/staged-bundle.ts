@@ -18,6 +18,7 @@ export const bundledEntries = [
   'main/trainer-worker.js',
   'main/neat-evaluation-thread.js',
   'main/rl-mask-thread.js',
+  'main/rl-learning-thread.js',
   'main/backend-probe.js',
   'preload/index.cjs',
   'renderer/index.html',

@@ -88,6 +88,15 @@ describe('runs through the bundled trainer worker', () => {
     expect(finished.summary?.episodes).toBeGreaterThanOrEqual(64);
   }, 90_000);
 
+  it('runs optimized REINFORCE with its learning passes on the bundled learning thread', async () => {
+    const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 26, budget: { episodes: 64 }, options: { algorithm: 'reinforce', backend: 'onnx', envs: 8, accumulation: 4, evaluationEvery: 0 } });
+    const finished = await host.manager.whenFinished(record.id);
+    expect(finished.error).toBeUndefined();
+    expect(finished.status).toBe('completed');
+    expect(finished.device).toMatch(/learning cpu, on a learning thread/);
+    expect(finished.summary?.episodes).toBe(64);
+  }, 90_000);
+
   it('runs optimized NEAT on the bundled evaluation threads', async () => {
     const record = host.manager.start({ trainer: 'neat', mode: 'optimized', seed: 23, budget: { generations: 2 }, options: { neat: { populationSize: 12 }, threads: 2 } });
     const finished = await host.manager.whenFinished(record.id);
@@ -100,7 +109,7 @@ describe('runs through the bundled trainer worker', () => {
 describe('a bundle without its thread entries', () => {
   let host: Host;
   beforeAll(() => {
-    host = startHost(['main/neat-evaluation-thread.js', 'main/rl-mask-thread.js']);
+    host = startHost(['main/neat-evaluation-thread.js', 'main/rl-mask-thread.js', 'main/rl-learning-thread.js']);
   });
   afterAll(() => stopHost(host));
 
@@ -112,9 +121,16 @@ describe('a bundle without its thread entries', () => {
   }, 60_000);
 
   it('fails the optimized RL run, naming the missing mask thread', async () => {
-    const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 25, budget: { episodes: 64 }, options: { algorithm: 'reinforce', backend: 'js', evaluationEvery: 0 } });
+    const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 25, budget: { episodes: 64 }, options: { algorithm: 'reinforce', backend: 'js', evaluationEvery: 0, flags: { overlappedLearning: false } } });
     const finished = await host.manager.whenFinished(record.id);
     expect(finished.status).toBe('failed');
     expect(finished.error).toMatch(/rl-mask-thread\.js/);
+  }, 60_000);
+
+  it('fails the optimized REINFORCE run, naming the missing learning thread', async () => {
+    const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 27, budget: { episodes: 64 }, options: { algorithm: 'reinforce', backend: 'js', evaluationEvery: 0, flags: { vectorizedReturns: false } } });
+    const finished = await host.manager.whenFinished(record.id);
+    expect(finished.status).toBe('failed');
+    expect(finished.error).toMatch(/rl-learning-thread\.js/);
   }, 60_000);
 });

@@ -20,6 +20,7 @@ import { RunLoop } from '../../core/run-loop.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { autoBackendCacheFile } from '../../host/compute-choice.ts';
 import { ThreadMaskGenerator } from '../../host/threads/rl-mask-generator.ts';
+import { ThreadedLearningBackend } from '../../host/threads/rl-learning-thread.ts';
 
 let market: MarketData | undefined;
 
@@ -89,7 +90,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const config = resolveRlSettings(options.mode, mergeSettings<RlOptions>({ ...rlStdWorkloadOptions, evaluationEvery }, options.overrides ?? {}));
   const data = defaultMarket();
   const layout = layoutFor(config);
-  const backends = await selectBackends(config, layout, options.cache, () => performance.now());
+  const backends = await selectBackends(config, layout, options.cache, () => performance.now(), (name, backendOptions) => ThreadedLearningBackend.create(name, backendOptions));
   // as in the trainer worker: masks on a helper thread with vectorized returns
   const masks = maskGeneratorFor(config, () => new ThreadMaskGenerator());
   try {

@@ -94,6 +94,9 @@ export interface ComputeBackend {
   dispose(): Promise<void>;
 }
 
+/** What learning needs of a backend: a ComputeBackend, or one running on a helper thread (which does not act). */
+export type LearningBackend = Pick<ComputeBackend, 'name' | 'device' | 'layout' | 'learn' | 'dispose'>;
+
 export interface BackendOptions {
   layout: NetworkLayout;
   /** Float16 arithmetic where a GPU execution provider supports it; refused on CPU. */

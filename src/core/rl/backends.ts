@@ -4,14 +4,14 @@
 // does not spend seconds evaluating on the reference backend.
 import { chooseAutoBackends, type AutoCache, type AutoChoice } from '../compute/auto.ts';
 import { createBackend, probeBackend } from '../compute/registry.ts';
-import type { BackendName, ComputeBackend } from '../compute/types.ts';
+import type { BackendName, BackendOptions, ComputeBackend, LearningBackend } from '../compute/types.ts';
 import type { RlSettings } from '../../shared/settings/rl.ts';
-import { effectiveEnvs } from './config.ts';
+import { effectiveEnvs, overlapsLearning } from './config.ts';
 import type { NetworkLayout } from '../compute/network.ts';
 
 export interface RunBackends {
   acting: ComputeBackend;
-  learning: ComputeBackend;
+  learning: LearningBackend;
   evaluation: ComputeBackend;
   /** The auto benchmark behind the choice, when `auto` was used. */
   auto: AutoChoice | undefined;
@@ -26,7 +26,17 @@ export function learningBatchSize(config: RlSettings): number {
   return config.algorithm === 'ppo' ? Math.ceil(rollout / config.minibatches) : rollout;
 }
 
-export async function selectBackends(config: RlSettings, layout: NetworkLayout, cache: AutoCache | undefined, now: () => number): Promise<RunBackends> {
+/** Makes a learning backend on a helper thread (the host's; core cannot start threads of its own). */
+export type LearningThreadFactory = (name: BackendName, options: BackendOptions) => Promise<LearningBackend>;
+
+/**
+ * With overlappedLearning and a `learningThread` factory, learning runs on a helper thread with one
+ * intra-op thread (the trainer's thread acts on the other core meanwhile); without a factory it
+ * stays on this thread, with the same numbers.
+ */
+export async function selectBackends(
+  config: RlSettings, layout: NetworkLayout, cache: AutoCache | undefined, now: () => number, learningThread?: LearningThreadFactory,
+): Promise<RunBackends> {
   const threads = config.threads;
   let actingName: BackendName = 'js';
   let learningName: BackendName = 'js';
@@ -61,7 +71,9 @@ export async function selectBackends(config: RlSettings, layout: NetworkLayout, 
     return backend;
   };
   const acting = await get(actingName, fp16);
-  const learning = await get(learningName, false);
+  const learning = learningThread && overlapsLearning(config)
+    ? await learningThread(learningName, { layout, threads: threads || 1 })
+    : await get(learningName, false);
   let evaluation = acting;
   if (acting.name === 'js') {
     const onnx = await probeBackend('onnx');

@@ -27,6 +27,14 @@ export function effectiveEnvs(config: RlSettings): number {
   return config.flags.vectorizedEnvs ? config.envs : 1;
 }
 
+/**
+ * Whether learning overlaps the next rollout: REINFORCE accumulating over several rollouts keeps the
+ * weights fixed within the window, so rollout k + 1 can act while rollout k learns (docs/rl.md).
+ */
+export function overlapsLearning(config: RlSettings): boolean {
+  return config.flags.overlappedLearning && effectiveAccumulation(config) > 1;
+}
+
 /** Rollouts accumulated per optimizer step. */
 export function effectiveAccumulation(config: RlSettings): number {
   return config.flags.gradientAccumulation && config.algorithm === 'reinforce' ? config.accumulation : 1;

@@ -3,7 +3,7 @@
 // of the clipped surrogate loss −mean(min(r·A, clip(r, 1±ε)·A)) + c_v·mean((V−R)²) − β·mean(H),
 // with advantages normalised per minibatch, one Adam step per minibatch. The original path runs
 // GAE as a per-env per-step loop over plain arrays; the optimized one sweeps time once for all envs.
-import type { ComputeBackend, LearnBatch } from '../compute/types.ts';
+import type { LearnBatch, LearningBackend } from '../compute/types.ts';
 import { policyLoss, type LossTerms } from '../compute/loss.ts';
 import type { Random } from '../random.ts';
 import type { Adam } from './adam.ts';
@@ -89,7 +89,7 @@ function normalizeAdvantages(values: Float32Array): Float32Array {
 
 /** Runs the PPO epochs over one rollout. */
 export async function ppoUpdate(
-  layout: NetworkLayout, backend: ComputeBackend, state: NetworkState, adam: Adam, buffer: RolloutBuffer,
+  layout: NetworkLayout, backend: LearningBackend, state: NetworkState, adam: Adam, buffer: RolloutBuffer,
   shuffleRandom: Random, dropoutRandom: Random, options: PpoUpdateOptions,
 ): Promise<PpoUpdateResult> {
   const size = buffer.size;

@@ -14,7 +14,7 @@
 // A baseline depends only on the state and on earlier batches, so the gradient stays unbiased; what
 // it changes is how much of each action's credit is noise. The original path runs per-step loops
 // over plain arrays; the optimized path does it for the whole N×T batch at once.
-import type { ComputeBackend, LearnBatch } from '../compute/types.ts';
+import type { LearnBatch, LearningBackend, LearnResult } from '../compute/types.ts';
 import { policyLoss, type LossTerms } from '../compute/loss.ts';
 import { maxPositionLevel, minPositionLevel, type EnvParams } from '../env/params.ts';
 import type { Adam } from './adam.ts';
@@ -201,16 +201,20 @@ export interface ReinforceStepResult {
   gradientNorm: number;
 }
 
+/** A rollout made into REINFORCE's learning batch (its live rows). */
+export interface ReinforceBatch {
+  batch: LearnBatch;
+  size: number;
+}
+
 /**
- * Learns from one collected rollout: advantages (updating `baseline`), loss gradient, accumulation,
- * and the Adam step.
- * `dropoutMasks` cover every row of the buffer (undefined without dropout); when an episode ended
- * early, the live rows use their prefix.
+ * The learning batch of one collected rollout: returns, advantages (updating `baseline`) and the
+ * loss weights. `dropoutMasks` cover every row of the buffer (undefined without dropout); when an
+ * episode ended early, the live rows use their prefix. The batch views the buffer's arrays.
  */
-export async function reinforceStep(
-  layout: NetworkLayout, backend: ComputeBackend, state: NetworkState, adam: Adam, buffer: RolloutBuffer,
-  baseline: ReturnBaseline, dropoutMasks: Uint8Array[] | undefined, options: ReinforceStepOptions,
-): Promise<ReinforceStepResult> {
+export function reinforceBatch(
+  layout: NetworkLayout, buffer: RolloutBuffer, baseline: ReturnBaseline, dropoutMasks: Uint8Array[] | undefined, options: ReinforceStepOptions,
+): ReinforceBatch {
   const costs = closingCosts(buffer, options.params, options.closingCost);
   const learned = options.valueCoefficient === undefined ? undefined : { values: buffer.values, returns: new Float32Array(buffer.size) };
   let weights: Float32Array;
@@ -238,10 +242,24 @@ export async function reinforceStep(
       ...(learned ? { value: { returns: liveRows(learned.returns), valueCoefficient: options.valueCoefficient! } } : {}),
     },
   };
-  const result = await backend.learn(state, batch);
-  updateRunningStatistics(state, result.batchMean, result.batchVariance, size, options.batchNormMomentum);
+  return { batch, size };
+}
+
+/** Takes a batch's learning result into the run: BatchNorm running statistics, the accumulated gradient; returns its loss terms. */
+export function absorbReinforceResult(state: NetworkState, adam: Adam, learned: ReinforceBatch, result: LearnResult, batchNormMomentum: number): LossTerms {
+  updateRunningStatistics(state, result.batchMean, result.batchVariance, learned.size, batchNormMomentum);
   adam.accumulate(result.gradient);
-  const terms = policyLoss(result.logProbs, result.values, batch.actions, batch.loss, size);
+  return policyLoss(result.logProbs, result.values, learned.batch.actions, learned.batch.loss, learned.size);
+}
+
+/** Learns from one collected rollout: its batch, the loss gradient, accumulation, and the Adam step when the window is full. */
+export async function reinforceStep(
+  layout: NetworkLayout, backend: LearningBackend, state: NetworkState, adam: Adam, buffer: RolloutBuffer,
+  baseline: ReturnBaseline, dropoutMasks: Uint8Array[] | undefined, options: ReinforceStepOptions,
+): Promise<ReinforceStepResult> {
+  const learned = reinforceBatch(layout, buffer, baseline, dropoutMasks, options);
+  const result = await backend.learn(state, learned.batch);
+  const terms = absorbReinforceResult(state, adam, learned, result, options.batchNormMomentum);
   if (adam.accumulatedCount < options.accumulation) return { terms, updated: false, gradientNorm: Number.NaN };
   const gradientNorm = adam.apply(state);
   return { terms, updated: true, gradientNorm };

@@ -11,7 +11,7 @@ import { contextLoopOptions, RunLoop } from '../run-loop.ts';
 import { Random } from '../random.ts';
 import type { TrainerEntry, TrainerRunContext } from '../trainer.ts';
 import { loadCheckpoint, type LoadedCheckpoint } from '../checkpoint-integrity.ts';
-import { disposeBackends, selectBackends, type RunBackends } from './backends.ts';
+import { disposeBackends, selectBackends, type LearningThreadFactory, type RunBackends } from './backends.ts';
 import { rlFlagNames, type RlFlagName, type RlSettings } from '../../shared/settings/rl.ts';
 import { resolveRlSettings } from './config.ts';
 import { evaluateSplits, SELECTION_POLICY, splitFigures, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
@@ -27,6 +27,8 @@ export interface RlResources {
   autoBackendCache?: AutoCache;
   /** Makes a dropout-mask generator on a helper thread, used with vectorizedReturns (the worker passes one; default: masks on this thread). */
   maskGenerator?: () => DropoutMaskGenerator;
+  /** Makes a learning backend on a helper thread, used with overlappedLearning (the worker passes one; default: learning on this thread). */
+  learningThread?: LearningThreadFactory;
 }
 
 /** Seconds between metric samples: the host throttles further, this keeps the trainer's own cost small. */
@@ -41,7 +43,7 @@ export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   const envParams = createEnvParams(config.env);
   const layout = layoutFor(config);
   context.reporter.progress(0, describeNetwork(layout));
-  const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now);
+  const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now, context.resources.learningThread);
   const masks = maskGeneratorFor(config, context.resources.maskGenerator);
   try {
     return await trainLoop(context, config, envParams, backends, masks, checkpoint);

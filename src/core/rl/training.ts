@@ -4,7 +4,7 @@
 // pending accumulated gradient, and the state of every random stream. A resume refuses a checkpoint
 // whose header or arrays are not what a run writes (checkpoint-checks.ts), and a run whose weights
 // turn non-finite fails at once instead of training on, and saving, NaN.
-import type { ComputeBackend } from '../compute/types.ts';
+import type { ComputeBackend, LearningBackend, LearnResult } from '../compute/types.ts';
 import type { LossTerms } from '../compute/loss.ts';
 import { Random, type RandomState } from '../random.ts';
 import { Adam } from './adam.ts';
@@ -13,10 +13,10 @@ import { decodeCheckpoint, encodeCheckpoint, type CheckpointArray } from './chec
 import { badValues, checkArray, checkHeader, describeBadValues, randomStreams, type CheckpointHeader, type RandomStream, type TrainingCounters } from './checkpoint-checks.ts';
 import { resumeConflicts } from '../../shared/settings/resolve.ts';
 import { rlSettings, type RlSettings } from '../../shared/settings/rl.ts';
-import { effectiveAccumulation, effectiveEnvs } from './config.ts';
+import { effectiveAccumulation, effectiveEnvs, overlapsLearning } from './config.ts';
 import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout, type NetworkState } from '../compute/network.ts';
 import { ppoUpdate } from './ppo.ts';
-import { createReturnBaseline, fullClosingCost, reinforceStep, type ReturnBaseline } from './reinforce.ts';
+import { absorbReinforceResult, createReturnBaseline, fullClosingCost, reinforceBatch, reinforceStep, type ReinforceBatch, type ReinforceStepOptions, type ReturnBaseline } from './reinforce.ts';
 import { collectScalarEpisode, collectVectorRollout } from './rollout.ts';
 import { createEnvParams, type EnvMarket, type EnvParams } from '../env/params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
@@ -96,16 +96,17 @@ export class RlTraining {
   /** REINFORCE's baseline: mean return per step and position state over earlier batches (reinforce.ts). */
   readonly baseline: ReturnBaseline;
   private readonly acting: ComputeBackend;
-  private readonly learning: ComputeBackend;
-  /** The last rollout (read by scripts/rl-diagnose.ts between iterations). */
-  readonly buffer: RolloutBuffer;
+  private readonly learning: LearningBackend;
+  /** Rollout buffers: one, or two taken in turn when learning overlaps the next rollout (a batch views its buffer until learned). */
+  private readonly buffers: RolloutBuffer[];
+  private current = 0;
   private readonly scalarEnv: ScalarTradingEnv | undefined;
   private readonly vectorEnv: VectorTradingEnv | undefined;
   private readonly maskGenerator: DropoutMaskGenerator;
   private readonly params: EnvParams;
 
   /** `maskGenerator` makes REINFORCE's dropout masks while the envs step (default: on this thread, when learning starts). */
-  constructor(config: RlSettings, seed: number, data: TrainingData, acting: ComputeBackend, learning: ComputeBackend, maskGenerator: DropoutMaskGenerator = inlineMaskGenerator) {
+  constructor(config: RlSettings, seed: number, data: TrainingData, acting: ComputeBackend, learning: LearningBackend, maskGenerator: DropoutMaskGenerator = inlineMaskGenerator) {
     this.config = config;
     this.seed = seed;
     this.layout = layoutFor(config);
@@ -116,7 +117,7 @@ export class RlTraining {
     this.learning = learning;
     this.maskGenerator = maskGenerator;
     this.envs = effectiveEnvs(config);
-    this.buffer = new RolloutBuffer(this.envs, config.horizon, config.maskInvalidActions);
+    this.buffers = Array.from({ length: overlapsLearning(config) ? 2 : 1 }, () => new RolloutBuffer(this.envs, config.horizon, config.maskInvalidActions));
     this.baseline = createReturnBaseline(config.horizon);
     // the env stream draws episode starts; the envs keep a reference, so checkpoints capture it here
     const params = createEnvParams({ ...data.params, episodeLength: config.horizon });
@@ -125,30 +126,24 @@ export class RlTraining {
     else this.scalarEnv = new ScalarTradingEnv(data.market, data.range, this.random.env, params);
   }
 
-  /** One rollout of every env and the learning that follows it. */
+  /** The last rollout (read by scripts/rl-diagnose.ts between iterations). */
+  get buffer(): RolloutBuffer {
+    return this.buffers[this.current];
+  }
+
+  /**
+   * One rollout of every env and the learning that follows it; with overlappedLearning, the rest of
+   * a REINFORCE accumulation window (iterations end only between windows, so checkpoints and
+   * evaluations never see a learning pass in flight).
+   */
   async iterate(): Promise<IterationReport> {
+    if (overlapsLearning(this.config)) return this.iterateWindow();
     const config = this.config;
-    // REINFORCE learns from the whole rollout, so its masks can be made while the envs step (the
-    // dropout stream feeds only masks, so drawing the seeds first changes no random number)
-    const seeds = config.algorithm === 'reinforce' ? drawDropoutSeeds(this.layout, this.random.dropout) : undefined;
-    const masks = seeds ? this.maskGenerator.generate(dropoutMaskShape(this.layout), seeds, this.buffer.size) : undefined;
-    masks?.catch(() => {}); // awaited below; a rollout that throws first must not leave it unhandled
-    const episodeReturnsPct = this.vectorEnv
-      ? await collectVectorRollout(this.vectorEnv, this.acting, this.state, this.buffer, this.random.action, config.flags.batchedActing)
-      : await collectScalarEpisode(this.scalarEnv!, this.acting, this.state, this.buffer, this.random.action);
+    const { episodeReturnsPct, masks } = await this.rollout(this.buffer);
     let terms: LossTerms;
     let updates: number;
     if (config.algorithm === 'reinforce') {
-      const result = await reinforceStep(this.layout, this.learning, this.state, this.adam, this.buffer, this.baseline, await masks, {
-        gamma: config.gamma,
-        entropyCoefficient: config.entropyCoefficient,
-        batchNormMomentum: config.batchNormMomentum,
-        accumulation: effectiveAccumulation(config),
-        vectorizedReturns: config.flags.vectorizedReturns,
-        params: this.params,
-        closingCost: config.closingCost ? fullClosingCost(this.params) : 0,
-        valueCoefficient: config.baseline === 'value' ? config.valueCoefficient : undefined,
-      });
+      const result = await reinforceStep(this.layout, this.learning, this.state, this.adam, this.buffer, this.baseline, await masks, this.reinforceOptions());
       terms = result.terms;
       updates = result.updated ? 1 : 0;
     } else {
@@ -166,13 +161,80 @@ export class RlTraining {
       terms = result.terms;
       updates = result.updates;
     }
-    const envSteps = this.buffer.size;
-    this.counters.episodes += this.envs;
-    this.counters.rollouts++;
+    return this.count(1, this.buffer.size, episodeReturnsPct, terms, updates);
+  }
+
+  /**
+   * The rest of an accumulation window with learning overlapped: rollout k + 1 acts while rollout k
+   * learns (on the learning thread, when the backend runs on one). The weights are fixed within a
+   * window, and so are the BatchNorm statistics acting uses: each batch's statistics and gradient
+   * are taken in rollout order once the window has learned, then Adam steps. Everything else
+   * (random streams, baseline, batches) is what the sequential path computes.
+   */
+  private async iterateWindow(): Promise<IterationReport> {
+    const rollouts = effectiveAccumulation(this.config) - this.adam.accumulatedCount;
+    const options = this.reinforceOptions();
+    const pending: { learned: ReinforceBatch; result: Promise<LearnResult> }[] = [];
+    const episodeReturnsPct: number[] = [];
+    let envSteps = 0;
+    try {
+      for (let k = 0; k < rollouts; k++) {
+        // the buffer's previous batch (rollout k - 2) must have been learned before the buffer is refilled
+        if (k >= 2) await pending[k - 2].result;
+        this.current = k % 2;
+        const { episodeReturnsPct: returns, masks } = await this.rollout(this.buffer);
+        const learned = reinforceBatch(this.layout, this.buffer, this.baseline, await masks, options);
+        const result = this.learning.learn(this.state, learned.batch);
+        result.catch(() => {}); // awaited below; a later rollout that throws first must not leave it unhandled
+        pending.push({ learned, result });
+        episodeReturnsPct.push(...returns);
+        envSteps += this.buffer.size;
+      }
+      const results = await Promise.all(pending.map((entry) => entry.result));
+      const terms = pending.map((entry, k) => absorbReinforceResult(this.state, this.adam, entry.learned, results[k], options.batchNormMomentum));
+      this.adam.apply(this.state);
+      return this.count(rollouts, envSteps, episodeReturnsPct, meanTerms(terms), 1);
+    } finally {
+      // a failed window must not leave learning passes running against the buffers
+      await Promise.allSettled(pending.map((entry) => entry.result));
+    }
+  }
+
+  /** Collects one rollout into `buffer`; REINFORCE's dropout masks for it are made meanwhile. */
+  private async rollout(buffer: RolloutBuffer): Promise<{ episodeReturnsPct: number[]; masks: Promise<Uint8Array[]> | undefined }> {
+    const config = this.config;
+    // REINFORCE learns from the whole rollout, so its masks can be made while the envs step (the
+    // dropout stream feeds only masks, so drawing the seeds first changes no random number)
+    const seeds = config.algorithm === 'reinforce' ? drawDropoutSeeds(this.layout, this.random.dropout) : undefined;
+    const masks = seeds ? this.maskGenerator.generate(dropoutMaskShape(this.layout), seeds, buffer.size) : undefined;
+    masks?.catch(() => {}); // awaited by the caller; a rollout that throws first must not leave it unhandled
+    const episodeReturnsPct = this.vectorEnv
+      ? await collectVectorRollout(this.vectorEnv, this.acting, this.state, buffer, this.random.action, config.flags.batchedActing)
+      : await collectScalarEpisode(this.scalarEnv!, this.acting, this.state, buffer, this.random.action);
+    return { episodeReturnsPct, masks };
+  }
+
+  private reinforceOptions(): ReinforceStepOptions {
+    const config = this.config;
+    return {
+      gamma: config.gamma,
+      entropyCoefficient: config.entropyCoefficient,
+      batchNormMomentum: config.batchNormMomentum,
+      accumulation: effectiveAccumulation(config),
+      vectorizedReturns: config.flags.vectorizedReturns,
+      params: this.params,
+      closingCost: config.closingCost ? fullClosingCost(this.params) : 0,
+      valueCoefficient: config.baseline === 'value' ? config.valueCoefficient : undefined,
+    };
+  }
+
+  private count(rollouts: number, envSteps: number, episodeReturnsPct: number[], terms: LossTerms, updates: number): IterationReport {
+    this.counters.episodes += this.envs * rollouts;
+    this.counters.rollouts += rollouts;
     this.counters.updates += updates;
     this.counters.envSteps += envSteps;
     if (updates > 0) this.checkFinite(this.policyArrays());
-    return { episodes: this.envs, envSteps, episodeReturnsPct, terms, updates };
+    return { episodes: this.envs * rollouts, envSteps, episodeReturnsPct, terms, updates };
   }
 
   /** Keeps a copy of the current policy when `validationSharpe` beats the best so far; returns whether it did. */
@@ -281,4 +343,11 @@ export class RlTraining {
       }
     }
   }
+}
+
+/** The mean of each loss term over a window's rollouts. */
+function meanTerms(terms: LossTerms[]): LossTerms {
+  const mean = { ...terms[0] };
+  for (const key of Object.keys(mean) as (keyof LossTerms)[]) mean[key] = terms.reduce((sum, entry) => sum + entry[key], 0) / terms.length;
+  return mean;
 }

@@ -19,6 +19,7 @@ export const rlFlagSettings = section('Optimization flags (unset: follow the mod
   batchedActing: flag('One batched forward pass for all envs per step (off: a batch-1 forward per env).'),
   vectorizedReturns: flag("Returns and loss weights for the whole batch on typed arrays, and REINFORCE's dropout masks made on a helper thread while the envs step (off: per-step loops, masks made when learning starts)."),
   gradientAccumulation: flag('REINFORCE: gradients of `accumulation` rollouts summed before each optimizer step (off: a step per rollout).'),
+  overlappedLearning: flag('REINFORCE with accumulation: each rollout learns on a helper thread while the next rollout steps its envs; acting in an accumulation window keeps the BatchNorm statistics of its start, the window\'s statistics are applied at its end (off: learning after each rollout, statistics at once).'),
   backendChoice: flag('Fastest backend for acting and for learning (the `backend` setting; off: the js reference).'),
   fp16: flag('Float16 arithmetic on a GPU execution provider for acting (ignored where unsupported).'),
 });

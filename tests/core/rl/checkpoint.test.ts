@@ -21,7 +21,8 @@ describe('RL checkpoints', () => {
   for (const algorithm of ['reinforce', 'ppo'] as const) {
     it(`resume is exact (${algorithm}, ${algorithm === 'reinforce' ? 'mid-accumulation' : 'mid-run'})`, async () => {
       const market = trendMarket(900, 5);
-      const config = resolveRlSettings('optimized', { algorithm, envs: 3, horizon: 30, accumulation: 2, epochs: 2, minibatches: 3, flags: { backendChoice: false, fp16: false } });
+      // learning after each rollout, so a checkpoint can fall inside an accumulation window
+      const config = resolveRlSettings('optimized', { algorithm, envs: 3, horizon: 30, accumulation: 2, epochs: 2, minibatches: 3, flags: { backendChoice: false, fp16: false, overlappedLearning: false } });
       const uninterrupted = training(config, market);
       for (let i = 0; i < 3; i++) await uninterrupted.iterate();
       const bytes = uninterrupted.saveCheckpoint(1234);

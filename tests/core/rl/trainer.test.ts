@@ -111,13 +111,13 @@ describe('rlTrainer', () => {
     const first = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { stopAfterMetrics: 3 });
     const stopped = await rlTrainer(first.context);
     expect(stopped.stopped).toBe(true);
-    expect(stopped.summary.episodes).toBe(12);
+    expect(stopped.summary.episodes).toBe(24); // three iterations, each an accumulation window (overlappedLearning): 2 rollouts x 4 envs
     expect(first.saved.length).toBe(2); // on stop, and after the final evaluation chose its first best policy
     const resumed = makeContext({ mode: 'optimized', budget: { episodes: 40 }, options }, { checkpoint: first.saved[1] });
     const outcome = await resumed.context.checkpoints.load().then(() => rlTrainer(resumed.context));
     expect(outcome.stopped).toBe(false);
     expect(outcome.summary.episodes).toBe(40);
-    expect(outcome.summary.extra.episodesThisSession).toBe(28);
+    expect(outcome.summary.extra.episodesThisSession).toBe(16);
     expectDeclaredFigures(rlSummaryFigures, outcome.summary);
     expect(rlFigures(outcome.summary)).toMatchObject({ envs: 4, vectorizedEnvs: true, fp16: true });
   });

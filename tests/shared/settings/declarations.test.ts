@@ -27,7 +27,7 @@ describe('settings declarations', () => {
   });
 
   it('puts the optimization flags under flags for every trainer that has them', () => {
-    expect(flagNamesOf(trainerSettings.rl)).toEqual(['vectorizedEnvs', 'batchedActing', 'vectorizedReturns', 'gradientAccumulation', 'backendChoice', 'fp16']);
+    expect(flagNamesOf(trainerSettings.rl)).toEqual(['vectorizedEnvs', 'batchedActing', 'vectorizedReturns', 'gradientAccumulation', 'overlappedLearning', 'backendChoice', 'fp16']);
     expect(flagNamesOf(trainerSettings.neat)).toEqual(['compiled', 'genomeCache', 'batchedEnvs', 'threadPool']);
     expect(flagNamesOf(trainerSettings.baseline)).toEqual([]);
     expect(defaultsOf(trainerSettings.rl, 'optimized').flags.fp16).toBe(true);
