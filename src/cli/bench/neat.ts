@@ -1,7 +1,8 @@
 // `npm run bench -- neat`: NEAT speed figures as JSON (medians of repeats; every figure names its
 // unit): compiled activate and compile of a 120-input ~270-connection genome beside the graph walk,
-// NEAT-std generations (optimized on 2 threads and 1 thread, original), reproduction + speciation,
-// NSGA-II ranking, NEAT-moo generations, checkpoint save / load / size, and XOR over 10 seeds.
+// NEAT-std generations (optimized on 2 threads and 1 thread in 3 interleaved rounds, against issue
+// #15's targets; original), reproduction + speciation, NSGA-II ranking, NEAT-moo generations,
+// checkpoint save / load / size, and XOR over 10 seeds.
 // Also `runNeatComparison`, behind `traindeck compare neat [--ablate]`: the same seed and budget in
 // original mode, optimized mode and (with ablate) each optimization flag alone and left out.
 import { availableParallelism } from 'node:os';
@@ -123,6 +124,12 @@ async function runGenerations(market: MarketData, options: unknown, flags: NeatF
   return { reports, run };
 }
 
+/** The series whose median generation time is the median of the series'. */
+function medianSeries(series: GenerationSeries[]): GenerationSeries & { roundsGenerationMs: number[] } {
+  const ranked = series.map((entry) => ({ entry, ms: median(entry.reports.map((report) => report.totalMs)) })).sort((a, b) => a.ms - b.ms);
+  return { ...ranked[ranked.length >> 1].entry, roundsGenerationMs: series.map((entry) => round(median(entry.reports.map((report) => report.totalMs)))) };
+}
+
 function generationSummary(series: GenerationSeries) {
   const { reports } = series;
   const seconds = reports.reduce((sum, report) => sum + report.totalMs, 0) / 1000;
@@ -211,8 +218,16 @@ export async function runNeatBench(): Promise<Record<string, unknown>> {
   const network = networkFigures(market);
   // NEAT-std keeps its definition when defaults change (the learning defaults moved the drawdown penalty).
   const stdOptions = structuredClone(neatStdWorkloadOptions) as unknown as Record<string, unknown>;
-  const optimizedTwo = await runGenerations(market, stdOptions, optimizedFlags, 2, 3, 20);
-  const optimizedOne = await runGenerations(market, stdOptions, optimizedFlags, 1, 3, 20);
+  // 2 threads and 1 thread interleaved over three rounds, so other load on the machine spreads over
+  // both; each keeps the run with the median generation time
+  const twoRuns: GenerationSeries[] = [];
+  const oneRuns: GenerationSeries[] = [];
+  for (let round = 0; round < 3; round++) {
+    twoRuns.push(await runGenerations(market, stdOptions, optimizedFlags, 2, 5, 20));
+    oneRuns.push(await runGenerations(market, stdOptions, optimizedFlags, 1, 5, 20));
+  }
+  const optimizedTwo = medianSeries(twoRuns);
+  const optimizedOne = medianSeries(oneRuns);
   const inProcess = await runGenerations(market, stdOptions, { ...optimizedFlags, threadPool: false }, 1, 3, 20);
   const original = await runGenerations(market, stdOptions, originalFlags, 1, 0, 3);
   const perPopulation = optimizedTwo.reports.map((report) => (report.reproductionMs + report.speciationMs) / report.populations.length);
@@ -232,9 +247,15 @@ export async function runNeatBench(): Promise<Record<string, unknown>> {
       workload: 'coevolution, 2 x 50 genomes, 6 envs x 150 steps from the training split of the embedded dataset, seed 1',
       generationMs: two.generationMs,
       generationMsOneThread: one.generationMs,
+      roundsGenerationMs: { twoThreads: optimizedTwo.roundsGenerationMs, oneThread: optimizedOne.roundsGenerationMs },
+      threadsNote: 'N evaluation threads = the trainer\'s thread plus N - 1 worker threads (1 thread: no worker); medians of 20 generations after 5 warm-up ones, the median of 3 interleaved rounds',
       generationMsInProcess: generationSummary(inProcess).generationMs,
       originalGenerationMs: generationSummary(original).generationMs,
       twoThreadSpeedup: round(one.generationMs / two.generationMs),
+      targets: {
+        generationMsAtMost: 25, twoThreadSpeedupAtLeast: 1.6,
+        met: two.generationMs <= 25 && one.generationMs / two.generationMs >= 1.6,
+      },
       speedupOverOriginal: round(generationSummary(original).generationMs / two.generationMs, 1),
       evaluationMs: two.evaluationMs,
       forwardPassesPerSec: two.forwardPassesPerSec,
