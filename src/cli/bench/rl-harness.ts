@@ -13,6 +13,7 @@ import type { RlOptions } from '../../shared/settings/rl.ts';
 import { evaluateSplits, SELECTION_POLICY, splitFigures } from '../../core/rl/evaluation.ts';
 import { layoutFor, maskGeneratorFor, RlTraining } from '../../core/rl/training.ts';
 import type { NetworkState } from '../../core/compute/network.ts';
+import type { ComputeBackend } from '../../core/compute/types.ts';
 import type { TrainingMode } from '../../shared/run.ts';
 import { Random } from '../../core/random.ts';
 import { perMinute } from '../../core/metrics/throughput.ts';
@@ -67,6 +68,8 @@ export interface ThroughputResult {
   test?: Record<string, number>;
   /** Test figures of the best-on-validation policy, with the update that produced it. */
   bestTest?: Record<string, number>;
+  /** Where the trainer's thread spent the measured time, as fractions of it. */
+  profile: Record<string, number>;
 }
 
 function slope(points: [number, number][]): number {
@@ -94,12 +97,28 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   // as in the trainer worker: masks on a helper thread with vectorized returns
   const masks = maskGeneratorFor(config, () => new ThreadMaskGenerator());
   try {
-    const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, backends.acting, backends.learning, masks);
+    // acting timed call by call, for the profile
+    let actingMs = 0;
+    const acting: ComputeBackend = {
+      name: backends.acting.name, device: backends.acting.device, layout: backends.acting.layout,
+      act: async (state, batch) => {
+        const started = performance.now();
+        try {
+          return await backends.acting.act(state, batch);
+        } finally {
+          actingMs += performance.now() - started;
+        }
+      },
+      learn: (state, batch) => backends.acting.learn(state, batch),
+      dispose: async () => {},
+    };
+    const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, acting, backends.learning, masks);
     const iterate = { step: async () => void (await training.iterate()) };
     const now = () => performance.now();
     // the same loop as a run: warm-up, then the measured part, each a session with its own budget
     if (options.warmupSeconds > 0) await new RunLoop({ budget: { seconds: options.warmupSeconds }, priorMs: 0, counts: training.counters, now }).run(iterate);
     const stepsBefore = training.counters.envSteps;
+    const phasesBefore = { ...training.phases, actingMs };
     const rss: [number, number][] = [];
     const evaluation = (state: NetworkState, split: 'validation' | 'test', stream: number) => evaluateSplits({
       market: data, params: DEFAULT_ENV_PARAMS, backend: backends.evaluation, state, splits: [split],
@@ -122,6 +141,16 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     });
     const elapsedMs = loop.sessionMs();
     const episodes = loop.sessionEpisodes();
+    const spent = (phase: keyof typeof phasesBefore) => (phase === 'actingMs' ? actingMs : training.phases[phase]) - phasesBefore[phase];
+    const share = (ms: number) => Number((ms / elapsedMs).toFixed(3));
+    const profile = {
+      acting: share(spent('actingMs')),
+      envAndSampling: share(spent('rolloutMs') - spent('actingMs')),
+      returnsAndBatch: share(spent('batchMs')),
+      learning: share(spent('learningMs')),
+      optimizer: share(spent('optimizerMs')),
+      other: share(elapsedMs - spent('rolloutMs') - spent('batchMs') - spent('learningMs') - spent('optimizerMs')),
+    };
     const result: ThroughputResult = {
       mode: options.mode,
       envs: training.envs,
@@ -135,6 +164,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       rssSlopeMBPerMin: slope(rss),
       rssStartMB: rss[0]?.[1] ?? 0,
       rssEndMB: rss[rss.length - 1]?.[1] ?? 0,
+      profile,
     };
     if (options.evaluate) {
       await considerBest();

@@ -33,6 +33,18 @@ export interface TrainingData {
   params: EnvParams;
 }
 
+/** Milliseconds this thread spent in each phase of training since the run (or the last reset) began. */
+export interface PhaseTimes {
+  /** Collecting rollouts: acting and stepping the envs. */
+  rolloutMs: number;
+  /** Returns, advantages and learning batches. */
+  batchMs: number;
+  /** Learning passes on this thread, or waiting for them on the learning thread. */
+  learningMs: number;
+  /** Statistics, gradient accumulation and optimizer steps. */
+  optimizerMs: number;
+}
+
 export interface IterationReport {
   episodes: number;
   envSteps: number;
@@ -86,6 +98,8 @@ export class RlTraining {
   readonly adam: Adam;
   readonly random: Record<RandomStream, Random>;
   readonly counters: TrainingCounters = { episodes: 0, rollouts: 0, updates: 0, envSteps: 0, elapsedMs: 0 };
+  /** Where this thread's time went (the bench's profile; not checkpointed). */
+  readonly phases: PhaseTimes = { rolloutMs: 0, batchMs: 0, learningMs: 0, optimizerMs: 0 };
   readonly envs: number;
   /**
    * Early stopping on the validation split: the best policy seen at an evaluation. Runs on the
@@ -140,6 +154,7 @@ export class RlTraining {
     if (overlapsLearning(this.config)) return this.iterateWindow();
     const config = this.config;
     const { episodeReturnsPct, masks } = await this.rollout(this.buffer);
+    const learningStarted = performance.now();
     let terms: LossTerms;
     let updates: number;
     if (config.algorithm === 'reinforce') {
@@ -161,6 +176,8 @@ export class RlTraining {
       terms = result.terms;
       updates = result.updates;
     }
+    // the sequential path learns in one call: batch, pass and step together
+    this.phases.learningMs += performance.now() - learningStarted;
     return this.count(1, this.buffer.size, episodeReturnsPct, terms, updates);
   }
 
@@ -180,19 +197,23 @@ export class RlTraining {
     try {
       for (let k = 0; k < rollouts; k++) {
         // the buffer's previous batch (rollout k - 2) must have been learned before the buffer is refilled
-        if (k >= 2) await pending[k - 2].result;
+        if (k >= 2) await this.timed('learningMs', () => pending[k - 2].result);
         this.current = k % 2;
         const { episodeReturnsPct: returns, masks } = await this.rollout(this.buffer);
-        const learned = reinforceBatch(this.layout, this.buffer, this.baseline, await masks, options);
+        const ready = await masks;
+        const learned = await this.timed('batchMs', async () => reinforceBatch(this.layout, this.buffer, this.baseline, ready, options));
         const result = this.learning.learn(this.state, learned.batch);
         result.catch(() => {}); // awaited below; a later rollout that throws first must not leave it unhandled
         pending.push({ learned, result });
         episodeReturnsPct.push(...returns);
         envSteps += this.buffer.size;
       }
-      const results = await Promise.all(pending.map((entry) => entry.result));
-      const terms = pending.map((entry, k) => absorbReinforceResult(this.state, this.adam, entry.learned, results[k], options.batchNormMomentum));
-      this.adam.apply(this.state);
+      const results = await this.timed('learningMs', () => Promise.all(pending.map((entry) => entry.result)));
+      const terms = await this.timed('optimizerMs', async () => {
+        const each = pending.map((entry, k) => absorbReinforceResult(this.state, this.adam, entry.learned, results[k], options.batchNormMomentum));
+        this.adam.apply(this.state);
+        return each;
+      });
       return this.count(rollouts, envSteps, episodeReturnsPct, meanTerms(terms), 1);
     } finally {
       // a failed window must not leave learning passes running against the buffers
@@ -208,10 +229,19 @@ export class RlTraining {
     const seeds = config.algorithm === 'reinforce' ? drawDropoutSeeds(this.layout, this.random.dropout) : undefined;
     const masks = seeds ? this.maskGenerator.generate(dropoutMaskShape(this.layout), seeds, buffer.size) : undefined;
     masks?.catch(() => {}); // awaited by the caller; a rollout that throws first must not leave it unhandled
-    const episodeReturnsPct = this.vectorEnv
-      ? await collectVectorRollout(this.vectorEnv, this.acting, this.state, buffer, this.random.action, config.flags.batchedActing)
-      : await collectScalarEpisode(this.scalarEnv!, this.acting, this.state, buffer, this.random.action);
+    const episodeReturnsPct = await this.timed('rolloutMs', () => this.vectorEnv
+      ? collectVectorRollout(this.vectorEnv, this.acting, this.state, buffer, this.random.action, config.flags.batchedActing)
+      : collectScalarEpisode(this.scalarEnv!, this.acting, this.state, buffer, this.random.action));
     return { episodeReturnsPct, masks };
+  }
+
+  private async timed<T>(phase: keyof PhaseTimes, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.phases[phase] += performance.now() - started;
+    }
   }
 
   private reinforceOptions(): ReinforceStepOptions {

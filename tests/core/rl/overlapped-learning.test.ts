@@ -78,6 +78,16 @@ describe('REINFORCE with overlapped learning', () => {
     for (const entry of seen) expect(entry.mean).toEqual(after); // the next window acts on the statistics the first one ended with
   });
 
+  it('counts where its thread spent the time, on both paths', async () => {
+    const overlapped = training(true);
+    await overlapped.iterate();
+    for (const ms of Object.values(overlapped.phases)) expect(ms).toBeGreaterThan(0);
+    const sequential = training(false);
+    await sequential.iterate();
+    expect(sequential.phases.rolloutMs).toBeGreaterThan(0);
+    expect(sequential.phases.learningMs).toBeGreaterThan(0);
+  });
+
   it('finishes a window that a sequential run checkpointed in its middle', async () => {
     const sequential = training(false);
     await sequential.iterate();
