@@ -16,10 +16,11 @@ const suites: Record<string, Suite> = {
   backends: async () => (await import('./bench/backends.ts')).runBackendsBench(),
   learning: async (options) => (await import('./bench/learning.ts')).runLearningBench(options),
   queue: async () => (await import('./bench/queue.ts')).runQueueBench(),
+  memory: async (options) => (await import('./bench/memory.ts')).runMemoryBench({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
 };
 
 /** Suites run when none is named: the learning suite takes many minutes and the queue suite needs redis-server, so they run only when asked. */
-const defaultSuites = ['env', 'rl', 'neat', 'backends'];
+const defaultSuites = ['env', 'rl', 'neat', 'backends', 'memory'];
 
 export const benchOptionsUsage = `Options of the learning suite:
   --seconds N          wall-clock budget of each run (default 120)
