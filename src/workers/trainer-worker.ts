@@ -10,6 +10,7 @@ import { connectToHost } from './worker-channel.ts';
 import { ThrottledReporter } from './throttled-reporter.ts';
 import { fileCheckpointStore } from './file-checkpoints.ts';
 import { loadTrainer } from '../host/trainers/registry.ts';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const channel = connectToHost();
 let stopRequested = false;
@@ -72,9 +73,35 @@ channel.onMessage((raw) => {
 
 channel.send({ type: 'ready', protocolVersion, pid: process.pid });
 
+/** TRAINDECK_MEMORY_TRACE=MS: a stderr line of this process's memory every MS ms and at each stage (investigation aid, docs/memory.md). */
+const memoryTraceMs = Number(process.env.TRAINDECK_MEMORY_TRACE ?? 0);
+function traceMemory(stage: string): void {
+  if (!(memoryTraceMs > 0)) return;
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const usage = process.memoryUsage();
+  const spaces = getHeapSpaceStatistics();
+  process.stderr.write(`trainer-worker memory ${JSON.stringify({
+    stage,
+    t: Math.round(performance.now()),
+    rssMb: mb(usage.rss),
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapUsedMb: mb(usage.heapUsed),
+    heapTotalMb: mb(usage.heapTotal),
+    externalMb: mb(usage.external),
+    arrayBuffersMb: mb(usage.arrayBuffers),
+    newSpaceCommittedMb: mb(spaces.find((space) => space.space_name === 'new_space')?.space_size ?? 0),
+    physicalMbBySpace: Object.fromEntries(spaces.map((space) => [space.space_name.replace('_space', ''), mb(space.physical_space_size)])),
+  })}\n`);
+}
+if (memoryTraceMs > 0) {
+  traceMemory('ready');
+  setInterval(() => traceMemory('running'), memoryTraceMs).unref();
+}
+
 async function runTraining(start: Extract<ReturnType<typeof hostToWorkerSchema.parse>, { type: 'start' }>): Promise<void> {
   const reporter = new ThrottledReporter(channel);
   const trainer = await loadTrainer(start.config.trainer);
+  traceMemory('trainer loaded');
   const context: Omit<TrainerRunContext, 'resources'> = {
     config: start.config,
     reporter,
@@ -84,6 +111,7 @@ async function runTraining(start: Extract<ReturnType<typeof hostToWorkerSchema.p
     checkpoints: fileCheckpointStore(start.checkpointDir, start.resume),
   };
   const outcome = await trainer({ ...context, dataDir: start.dataDir, defaultDatasetFile: start.defaultDatasetFile });
+  traceMemory('trainer returned');
   reporter.flush();
   channel.send({ type: 'done', outcome: outcome.stopped ? 'stopped' : 'completed', summary: outcome.summary });
   await exitAfterDrain(0);
