@@ -1,9 +1,10 @@
 // `auto` backend choice: a short benchmark of every available backend for acting (batch N) and for
 // learning (batch N·T), choosing the fastest for each separately. The result is cached per machine
 // in a small JSON record that the caller persists (core stays free of file I/O: it gets callbacks).
+// A cached choice is reused after probing only the backends it chose (see reusableChoice).
 import { Random } from '../random.ts';
 import { initializeNetwork, type NetworkLayout } from './network.ts';
-import { createBackend, probeBackends } from './registry.ts';
+import { backendInstalled, createBackend, probeBackends } from './registry.ts';
 import { backendNames, type BackendName, type ComputeBackend, type LearnBatch } from './types.ts';
 import { OBSERVATION_WIDTH } from '../env/observation.ts';
 
@@ -54,9 +55,14 @@ export interface AutoOptions {
 
 const CACHE_VERSION = 1;
 
-function cacheKey(options: AutoOptions, available: BackendName[]): string {
+/** The configuration part of a cache key; the backends that were available follow it. */
+function configurationKey(options: AutoOptions): string {
   const spec = options.layout.spec;
-  return `v${CACHE_VERSION}|value:${spec.valueHead}|dropout:${spec.dropout > 0}|act:${options.actingBatch}|learn:${options.learningBatch}|${available.join(',')}`;
+  return `v${CACHE_VERSION}|value:${spec.valueHead}|dropout:${spec.dropout > 0}|act:${options.actingBatch}|learn:${options.learningBatch}|`;
+}
+
+function cacheKey(options: AutoOptions, available: BackendName[]): string {
+  return `${configurationKey(options)}${available.join(',')}`;
 }
 
 function syntheticLearnBatch(layout: NetworkLayout, size: number, random: Random): LearnBatch {
@@ -125,15 +131,44 @@ function parseCached(value: unknown, key: string): AutoChoice | undefined {
 }
 
 /**
+ * A cached choice for this configuration that still holds, found without probing every backend
+ * (probing loads each runtime: Dawn and a software rasteriser for tfjs-webgpu, tfjs-core and its wasm
+ * module, which stayed in the trainer's memory for the whole run, ~75 MB, unused). An entry holds
+ * when every backend it was measured with is still a candidate, every other candidate is still not
+ * installed (one installed since may be faster: measure again), and the backends it chose probe
+ * available now. The newest such entry wins. A backend that was installed but unavailable when the
+ * choice was measured (e.g. tfjs-webgpu without an adapter) still makes every run probe them all.
+ */
+async function reusableChoice(options: AutoOptions, candidates: readonly BackendName[], stored: unknown): Promise<AutoChoice | undefined> {
+  if (!stored || typeof stored !== 'object') return undefined;
+  const prefix = configurationKey(options);
+  const entries = Object.keys(stored)
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => ({ measured: key.slice(prefix.length).split(','), choice: parseCached(stored, key) }))
+    .filter((entry): entry is { measured: string[]; choice: AutoChoice } => entry.choice !== undefined)
+    .sort((a, b) => String(b.choice.measuredAt).localeCompare(String(a.choice.measuredAt)));
+  for (const { measured, choice } of entries) {
+    if (!measured.every((name) => (candidates as readonly string[]).includes(name))) continue;
+    if (candidates.some((name) => !measured.includes(name) && backendInstalled(name) !== false)) continue;
+    const chosen = [...new Set([choice.acting, choice.learning])];
+    if (!chosen.every((name) => measured.includes(name))) continue;
+    if ((await probeBackends(chosen)).every((availability) => availability.available)) return choice;
+  }
+  return undefined;
+}
+
+/**
  * The fastest available backend for acting and for learning, from the cache when this machine
  * already measured the same configuration, else from a new benchmark (then saved to the cache).
  */
 export async function chooseAutoBackends(options: AutoOptions): Promise<AutoChoice> {
   const candidates = options.candidates ?? backendNames;
+  const stored = options.cache ? await options.cache.load().catch(() => undefined) : undefined;
+  const reused = await reusableChoice(options, candidates, stored);
+  if (reused) return reused;
   const availability = await probeBackends(candidates);
   const available = availability.filter((a) => a.available).map((a) => a.name);
   const key = cacheKey(options, available);
-  const stored = options.cache ? await options.cache.load().catch(() => undefined) : undefined;
   const cached = parseCached(stored, key);
   if (cached) return cached;
 

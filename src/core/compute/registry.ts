@@ -10,6 +10,31 @@ const loaders: Record<BackendName, () => Promise<BackendModule>> = {
   'tfjs-wasm': () => import('./tfjs-wasm.ts'),
 };
 
+/** The packages each backend imports: one that does not resolve cannot be available. */
+const backendPackages: Record<BackendName, readonly string[]> = {
+  js: [],
+  onnx: ['onnxruntime-node'],
+  'tfjs-node': ['@tensorflow/tfjs-node'],
+  'tfjs-webgpu': ['webgpu', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'],
+  'tfjs-wasm': ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm'],
+};
+
+/**
+ * Whether a backend's packages are installed, found by resolving them without loading anything
+ * (probing tfjs-webgpu starts Dawn and, without a GPU, a software rasteriser: ~60 MB). False means
+ * it cannot be available; true only that it may be; undefined where this runtime cannot resolve
+ * modules (then only a probe can tell).
+ */
+export function backendInstalled(name: BackendName): boolean | undefined {
+  if (typeof import.meta.resolve !== 'function') return undefined;
+  try {
+    for (const specifier of backendPackages[name]) import.meta.resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function isBackendName(name: string): name is BackendName {
   return (backendNames as readonly string[]).includes(name);
 }
