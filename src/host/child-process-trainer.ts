@@ -24,13 +24,15 @@ function killLiveChildrenOnExit(): void {
   });
 }
 
-export function createChildProcessTrainerFactory(entryPath = workerEntryPath): TrainerProcessFactory {
+/** `env` adds variables to the worker's environment (e.g. TRAINDECK_BUNDLE_DIR for a bundled entry). */
+export function createChildProcessTrainerFactory(entryPath = workerEntryPath, env?: Record<string, string>): TrainerProcessFactory {
   killLiveChildrenOnExit();
   return () => {
     const child = fork(entryPath, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       execArgv: ['--disable-warning=ExperimentalWarning'],
+      ...(env ? { env: { ...process.env, ...env } } : {}),
     });
     liveChildren.add(child);
     const stderr = new OutputTail();

@@ -7,12 +7,20 @@
 // can miss a short spike). Runs use a throwaway data directory: the first one builds the feature
 // cache (reported separately, as the cold start), the others read it as every later run does, and
 // the machine's `auto` backend choice is copied in so RL runs start as they do on this machine.
+// The optimized configurations run a second time on the built bundle's trainer (out/main, what the
+// desktop app starts; plain JavaScript, where the CLI's worker strips the TypeScript of every module
+// it loads, in each thread), when `npm run build` has made it.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createHeadlessHost } from '../headless-host.ts';
+import { createChildProcessTrainerFactory } from '../../host/child-process-trainer.ts';
+import { defaultDatasetPath } from '../../host/datasets/store.ts';
+import { RunManager } from '../../host/run-manager.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { dataLayout } from '../../host/data-layout.ts';
 import { neatStdWorkloadOptions } from '../../core/neat/trading/options.ts';
@@ -187,6 +195,18 @@ function runFigures(record: RunRecord): Record<string, unknown> {
   };
 }
 
+/** Issue #15: each optimized trainer's peak at most half of what the issue measured (NEAT-std ~740 MB settled, RL-std ~1 GB peak). */
+export const memoryTargets = { 'neat-std-optimized': 370, 'rl-std-optimized': 500 } as const;
+
+function issue15Targets(results: Record<string, unknown>): Record<string, unknown> {
+  const peak = (name: string) => (results[name] as MemorySummary | undefined)?.peakRssMb;
+  return Object.fromEntries(Object.entries(memoryTargets).map(([name, limit]) => [name, {
+    peakRssMbAtMost: limit,
+    cliTrainer: peak(name) ?? null, cliMet: (peak(name) ?? Infinity) <= limit,
+    bundledTrainer: peak(`${name}-bundled`) ?? null, bundledMet: (peak(`${name}-bundled`) ?? Infinity) <= limit,
+  }]));
+}
+
 export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<Record<string, unknown>> {
   const method: SamplingMethod = platform() === 'linux' ? 'linux /proc/<pid>/status VmHWM' : 'ps -o rss= samples';
   const dataDir = await mkdtemp(join(tmpdir(), 'traindeck-memory-bench-'));
@@ -203,18 +223,37 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     .filter((configuration) => !options.only || options.only.includes(configuration.name));
   const host = createHeadlessHost(dataDir, { maxConcurrentRuns: 1 });
   const results: Record<string, unknown> = {};
+  const measure = async (manager: RunManager, name: string, what: string, config: RunConfig) => {
+    options.onProgress?.(`memory: ${name}...`);
+    const started = performance.now();
+    const run = manager.start(config);
+    const sampler = new ProcessSampler(() => manager.livePids().get(run.id));
+    const finished = await manager.whenFinished(run.id);
+    await sampler.finish();
+    const memory = summariseReadings(sampler.readings, method);
+    results[name] = { what, ...memory, processSeconds: Math.round((performance.now() - started) / 100) / 10, ...runFigures(finished) };
+    options.onProgress?.(`memory: ${name}: peak ${memory.peakRssMb} MB, settled ${memory.settledRssMb} MB`);
+    manager.delete(finished.id);
+  };
+  const bundleDir = fileURLToPath(new URL('../../../out/main/', import.meta.url));
+  const bundledEntry = join(bundleDir, 'trainer-worker.js');
+  const bundled = configurations.filter((configuration) => configuration.name.endsWith('-optimized'));
+  let bundledTrainer: string;
   try {
-    for (const { name, what, config } of configurations) {
-      options.onProgress?.(`memory: ${name}...`);
-      const started = performance.now();
-      const run = await host.service.startRun(config);
-      const sampler = new ProcessSampler(() => host.runManager.livePids().get(run.id));
-      const finished = await host.runManager.whenFinished(run.id);
-      await sampler.finish();
-      const memory = summariseReadings(sampler.readings, method);
-      results[name] = { what, ...memory, processSeconds: Math.round((performance.now() - started) / 100) / 10, ...runFigures(finished) };
-      options.onProgress?.(`memory: ${name}: peak ${memory.peakRssMb} MB, settled ${memory.settledRssMb} MB`);
-      host.runManager.delete(finished.id);
+    for (const { name, what, config } of configurations) await measure(host.runManager, name, what, config);
+    if (bundled.length > 0 && existsSync(bundledEntry)) {
+      bundledTrainer = `${bundledEntry}, forked with TRAINDECK_BUNDLE_DIR as the app's main process sets it`;
+      const manager = new RunManager({
+        dataDir, store: host.store, maxConcurrentRuns: 1, defaultDatasetFile: defaultDatasetPath(),
+        startTrainer: createChildProcessTrainerFactory(bundledEntry, { TRAINDECK_BUNDLE_DIR: bundleDir }),
+      });
+      try {
+        for (const { name, what, config } of bundled) await measure(manager, `${name}-bundled`, `${what}, on the built app's trainer (out/main)`, config);
+      } finally {
+        await manager.shutdown();
+      }
+    } else {
+      bundledTrainer = bundled.length > 0 ? 'unavailable: out/main/trainer-worker.js is not built (npm run build)' : 'not asked for';
     }
   } finally {
     await host.close();
@@ -225,6 +264,8 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     units: { peakRssMb: 'MB (2^20 bytes)', settledRssMb: 'MB (2^20 bytes)', processSeconds: 's, start to exit as the host saw it', trainingSeconds: 's' },
     sampleIntervalMs,
     autoBackendCache: autoCache,
+    bundledTrainer,
+    targets: issue15Targets(results),
     summary: Object.fromEntries(Object.entries(results).map(([name, row]) => [name, { peakRssMb: (row as MemorySummary).peakRssMb, settledRssMb: (row as MemorySummary).settledRssMb }])),
     configurations: results,
   };
