@@ -219,12 +219,14 @@ export async function runNeatBench(): Promise<Record<string, unknown>> {
   // NEAT-std keeps its definition when defaults change (the learning defaults moved the drawdown penalty).
   const stdOptions = structuredClone(neatStdWorkloadOptions) as unknown as Record<string, unknown>;
   // 2 threads and 1 thread interleaved over three rounds, so other load on the machine spreads over
-  // both; each keeps the run with the median generation time
+  // both; each keeps the run with the median generation time. Each run starts a new pool, whose
+  // threads compile their code afresh: 15 warm-up generations (5 left the first round's 2-thread
+  // median 2-3 ms above the others')
   const twoRuns: GenerationSeries[] = [];
   const oneRuns: GenerationSeries[] = [];
   for (let round = 0; round < 3; round++) {
-    twoRuns.push(await runGenerations(market, stdOptions, optimizedFlags, 2, 5, 20));
-    oneRuns.push(await runGenerations(market, stdOptions, optimizedFlags, 1, 5, 20));
+    twoRuns.push(await runGenerations(market, stdOptions, optimizedFlags, 2, 15, 20));
+    oneRuns.push(await runGenerations(market, stdOptions, optimizedFlags, 1, 15, 20));
   }
   const optimizedTwo = medianSeries(twoRuns);
   const optimizedOne = medianSeries(oneRuns);
@@ -248,7 +250,7 @@ export async function runNeatBench(): Promise<Record<string, unknown>> {
       generationMs: two.generationMs,
       generationMsOneThread: one.generationMs,
       roundsGenerationMs: { twoThreads: optimizedTwo.roundsGenerationMs, oneThread: optimizedOne.roundsGenerationMs },
-      threadsNote: 'N evaluation threads = the trainer\'s thread plus N - 1 worker threads (1 thread: no worker); medians of 20 generations after 5 warm-up ones, the median of 3 interleaved rounds',
+      threadsNote: 'N evaluation threads = the trainer\'s thread plus N - 1 worker threads (1 thread: no worker); medians of 20 generations after 15 warm-up ones, the median of 3 interleaved rounds',
       generationMsInProcess: generationSummary(inProcess).generationMs,
       originalGenerationMs: generationSummary(original).generationMs,
       twoThreadSpeedup: round(one.generationMs / two.generationMs),

@@ -1,13 +1,14 @@
 // Messages between the NEAT evaluation pool and its threads.
-import type { EvaluationJob, JobSlice } from '../../core/neat/trading/evaluation-jobs.ts';
+import type { EvaluationJob, SharedJobProgress } from '../../core/neat/trading/evaluation-jobs.ts';
 
 export interface ThreadRequest {
   id: number;
   /** The job; its genome lists are SharedArrayBuffer-backed, so every thread reads one copy. */
   job: EvaluationJob;
-  slice: JobSlice;
+  /** Where the thread claims slices and writes their rows. */
+  progress: SharedJobProgress;
 }
 
 export type ThreadResponse =
-  | { id: number; metrics: Float64Array; forwardPasses: number; envSteps: number; error?: undefined }
+  | { id: number; forwardPasses: number; envSteps: number; error?: undefined }
   | { id: number; error: string };

@@ -1,26 +1,28 @@
 // The NEAT evaluation pool: N evaluation threads are this thread plus N - 1 worker_threads, each
-// holding a TradingEvaluator over the shared market arrays. A job's genomes are cut into N
-// contiguous slices: the first is evaluated here, the others are posted at once to the worker
-// with the fewest unanswered slices (workers queue what they are sent, so none waits on a round
-// trip through this thread between slices). Results land at their slice's rows, so the merged
-// result is the same for any thread count or order. Genome lists and episode starts go to the
-// workers in SharedArrayBuffers.
+// holding a TradingEvaluator over the shared market arrays. Every job goes to every worker at
+// once, and all N threads claim its genomes a few at a time from a shared counter until none is
+// left (Atomics; no message per slice, and no thread idles while another still has a long slice:
+// contiguous halves had left one thread waiting on the other's costlier genomes). Each slice's
+// rows land in the job's shared metrics, so the result is the same for any thread count or order.
+// Genome lists and episode starts go to the workers in SharedArrayBuffers.
 // Why this thread works too: it only waited during evaluation, and on a 2-core machine two
 // workers plus a waiting main isolate (its GC and compiler threads) lose the cores to each other
 // often enough that the generation median was ~25 % slower than one worker and this thread.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { EPISODE_METRIC_COUNT, sliceJob, type EvaluationStrategy, type EvaluationJob, type EvaluationResult, type JobSlice } from '../../core/neat/trading/evaluation-jobs.ts';
+import { evaluateClaimedSlices, sharedJobProgress, type EvaluationStrategy, type EvaluationJob, type EvaluationResult, type SharedJobProgress } from '../../core/neat/trading/evaluation-jobs.ts';
 import { encodedGenomeKeys } from '../../core/neat/codecs/genome-codec.ts';
 import type { ThreadRequest, ThreadResponse } from './neat-messages.ts';
 import { TradingEvaluator, type TradingEvaluatorSetup } from '../../core/neat/trading/evaluator.ts';
 import { evaluationThreadUrl } from './neat-thread-entry.ts';
 
+type ThreadCounts = { forwardPasses: number; envSteps: number };
+
 interface Task {
   id: number;
   job: EvaluationJob;
-  slice: JobSlice;
-  resolve: (result: EvaluationResult) => void;
+  progress: SharedJobProgress;
+  resolve: (counts: ThreadCounts) => void;
   reject: (error: Error) => void;
 }
 
@@ -83,40 +85,33 @@ export class NeatThreadPool implements EvaluationStrategy {
     };
     const count = encodedGenomeKeys(job.genomes).length;
     if (count === 0) return { metrics: new Float64Array(0), forwardPasses: 0, envSteps: 0 };
-    const [first, ...rest] = sliceJob(count, this.threads);
-    const posted = Promise.all(rest.map((slice) => new Promise<EvaluationResult>((resolve, reject) => {
-      this.post({ id: this.nextId++, job: shared, slice, resolve, reject });
+    // about four slices per thread: small enough that both threads run out of work together
+    const progress = sharedJobProgress(count, Math.ceil(count / (4 * this.threads)));
+    const posted = Promise.all(this.workers.map((worker) => new Promise<ThreadCounts>((resolve, reject) => {
+      this.post(worker, { id: this.nextId++, job: shared, progress, resolve, reject });
     })));
     // One microtask first: callers start both populations' jobs together (Promise.all), so the
-    // other job's slices reach the workers before this thread is busy with this one's.
+    // other job reaches the workers before this thread is busy claiming this one's slices.
     await null;
-    let own: EvaluationResult;
+    let own: ThreadCounts;
     try {
-      own = this.local.evaluate(shared, first);
+      own = evaluateClaimedSlices(shared, progress, (claimed, slice) => this.local.evaluate(claimed, slice));
     } catch (error) {
       await posted.catch(() => {});
       throw error;
     }
-    const responses = [own, ...(await posted)];
-    const slices = [first, ...rest];
-    const metrics = new Float64Array(count * EPISODE_METRIC_COUNT);
-    let forwardPasses = 0;
-    let envSteps = 0;
-    responses.forEach((response, index) => {
-      metrics.set(response.metrics, slices[index].start * EPISODE_METRIC_COUNT);
-      forwardPasses += response.forwardPasses;
-      envSteps += response.envSteps;
-    });
-    return { metrics, forwardPasses, envSteps };
+    const counts = [own, ...(await posted)];
+    return {
+      metrics: Float64Array.from(progress.metrics),
+      forwardPasses: counts.reduce((sum, entry) => sum + entry.forwardPasses, 0),
+      envSteps: counts.reduce((sum, entry) => sum + entry.envSteps, 0),
+    };
   }
 
-  private post(task: Task): void {
-    const unanswered = (worker: Worker) => (this.pending.get(worker) as Map<number, Task>).size;
-    let target = this.workers[0];
-    for (const worker of this.workers) if (unanswered(worker) < unanswered(target)) target = worker;
-    (this.pending.get(target) as Map<number, Task>).set(task.id, task);
-    const request: ThreadRequest = { id: task.id, job: task.job, slice: task.slice };
-    target.postMessage(request);
+  private post(worker: Worker, task: Task): void {
+    (this.pending.get(worker) as Map<number, Task>).set(task.id, task);
+    const request: ThreadRequest = { id: task.id, job: task.job, progress: task.progress };
+    worker.postMessage(request);
   }
 
   private onResponse(worker: Worker, response: ThreadResponse): void {

@@ -58,3 +58,44 @@ export function sliceJob(count: number, parts: number): JobSlice[] {
   for (let start = 0; start < count; start += size) slices.push({ start, end: Math.min(count, start + size) });
   return slices;
 }
+
+/**
+ * A job shared by threads that claim its genomes a slice at a time: `next` counts the slices taken
+ * (Atomics.add), each claimant writes its slices' rows into `metrics`. Which thread evaluates which
+ * slice depends on timing; the rows do not, so the result is the same for any thread count.
+ */
+export interface SharedJobProgress {
+  /** [0]: slices claimed so far (may run past the last one). */
+  next: Int32Array;
+  /** genomeCount x EPISODE_METRIC_COUNT, SharedArrayBuffer-backed. */
+  metrics: Float64Array;
+  /** Genomes per slice. */
+  sliceSize: number;
+  genomeCount: number;
+}
+
+export function sharedJobProgress(genomeCount: number, sliceSize: number): SharedJobProgress {
+  return {
+    next: new Int32Array(new SharedArrayBuffer(4)),
+    metrics: new Float64Array(new SharedArrayBuffer(genomeCount * EPISODE_METRIC_COUNT * 8)),
+    sliceSize: Math.max(1, sliceSize),
+    genomeCount,
+  };
+}
+
+/** Evaluates slices of the job until none is left to claim; returns this claimant's counts. */
+export function evaluateClaimedSlices(
+  job: EvaluationJob, progress: SharedJobProgress, evaluate: (job: EvaluationJob, slice: JobSlice) => EvaluationResult,
+): { forwardPasses: number; envSteps: number } {
+  let forwardPasses = 0;
+  let envSteps = 0;
+  for (;;) {
+    const start = Atomics.add(progress.next, 0, 1) * progress.sliceSize;
+    if (start >= progress.genomeCount) break;
+    const result = evaluate(job, { start, end: Math.min(progress.genomeCount, start + progress.sliceSize) });
+    progress.metrics.set(result.metrics, start * EPISODE_METRIC_COUNT);
+    forwardPasses += result.forwardPasses;
+    envSteps += result.envSteps;
+  }
+  return { forwardPasses, envSteps };
+}
