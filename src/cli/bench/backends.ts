@@ -13,7 +13,8 @@ function forwardFlops(layout: NetworkLayout): number {
   return [...layout.macro, ...layout.micro, ...layout.head].reduce((sum, layer) => sum + 2 * layer.inputs * layer.outputs, 0);
 }
 
-function batch(layout: NetworkLayout, size: number, random: Random): LearnBatch {
+/** A learning batch of random rows (REINFORCE weights, 10 % dropout masks). */
+export function randomLearnBatch(layout: NetworkLayout, size: number, random: Random): LearnBatch {
   return {
     size,
     observations: Float32Array.from({ length: size * OBSERVATION_WIDTH }, () => random.normal()),
@@ -48,7 +49,7 @@ export async function runBackendsBench(): Promise<Record<string, unknown>> {
   const state = initializeNetwork(layout, random);
   const flops = forwardFlops(layout);
   const reference = new JsBackend(layout);
-  const parityBatch = batch(layout, 64, random);
+  const parityBatch = randomLearnBatch(layout, 64, random);
   const referenceAct = await reference.act(state, parityBatch);
   const referenceLearn = await reference.learn(state, parityBatch);
   const results: Record<string, unknown>[] = [];
@@ -63,12 +64,12 @@ export async function runBackendsBench(): Promise<Record<string, unknown>> {
       backend = await createBackend(availability.name, { layout });
       const acting: Record<string, number> = {};
       for (const size of [1, 32, 128]) {
-        const input = batch(layout, size, random);
+        const input = randomLearnBatch(layout, size, random);
         acting[`batch${size}Ms`] = Number((await medianMs(50, 3000, () => backend!.act(state, input))).toFixed(3));
       }
       const learning: Record<string, number> = {};
       for (const size of [150, 4800]) {
-        const input = batch(layout, size, random);
+        const input = randomLearnBatch(layout, size, random);
         const ms = await medianMs(5, 8000, () => backend!.learn(state, input));
         learning[`batch${size}Ms`] = Number(ms.toFixed(2));
         learning[`batch${size}GflopPerSec`] = Number(((3 * flops * size) / (ms * 1e6)).toFixed(2));

@@ -10,14 +10,13 @@ import { rlFlagNames, type RlOptions, type RlSettings } from '../../shared/setti
 import type { TrainingMode } from '../../shared/run.ts';
 import { fileAutoCache, measureThroughput, type ThroughputResult } from './rl-harness.ts';
 import type { AutoCache } from '../../core/compute/auto.ts';
+import { randomLearnBatch } from './backends.ts';
 import { achievedGflopPerSec, forwardFlopsPerRow, measureCeiling, type CeilingReport } from './gemm-ceiling.ts';
 import { resolveRlSettings, rlStdWorkloadOptions } from '../../core/rl/config.ts';
 import { layoutFor } from '../../core/rl/training.ts';
 import { disposeBackends, selectBackends } from '../../core/rl/backends.ts';
 import { mergeSettings } from '../../shared/settings/resolve.ts';
-import { initializeNetwork, type NetworkLayout } from '../../core/compute/network.ts';
-import type { LearnBatch } from '../../core/compute/types.ts';
-import { OBSERVATION_WIDTH } from '../../core/env/observation.ts';
+import { initializeNetwork } from '../../core/compute/network.ts';
 import { Random } from '../../core/random.ts';
 
 /** RL-std targets from issue 4 (2-core Linux box). */
@@ -135,17 +134,6 @@ async function medianMs(repeats: number, run: () => Promise<unknown>): Promise<n
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
-/** A learning batch of random rows (REINFORCE weights, 10 % dropout), as the backends bench makes them. */
-function learnBatch(layout: NetworkLayout, size: number, random: Random): LearnBatch {
-  return {
-    size,
-    observations: Float32Array.from({ length: size * OBSERVATION_WIDTH }, () => random.normal()),
-    actions: Uint8Array.from({ length: size }, () => random.nextInt(3)),
-    dropoutMasks: layout.macro.map((layer) => Uint8Array.from({ length: size * layer.outputs }, () => (random.nextFloat() < 0.1 ? 0 : 1))),
-    loss: { kind: 'reinforce', weights: Float32Array.from({ length: size }, () => random.normal()), entropyCoefficient: 0.01 },
-  };
-}
-
 /**
  * The product's acting pass (envs rows) and learning pass (envs × horizon rows) on the backends
  * `auto` picks here, created on this thread: GFLOP/s (a learning row counted as 3 forward rows)
@@ -167,8 +155,8 @@ async function measurePasses(envs: number, cache: AutoCache, ceiling: CeilingRep
         ...(rate ? { machineGflopPerSec: rate.gflopPerSec, machineDevice: rate.device, fractionOfMachine: Number((gflopPerSec / rate.gflopPerSec).toFixed(3)) } : {}),
       };
     };
-    const acting = learnBatch(layout, envs, random);
-    const learning = learnBatch(layout, envs * config.horizon, random);
+    const acting = randomLearnBatch(layout, envs, random);
+    const learning = randomLearnBatch(layout, envs * config.horizon, random);
     log(`passes: envs=${envs} acting on ${backends.acting.name}, learning on ${backends.learning.name}`);
     const actingMs = await medianMs(25, () => backends.acting.act(state, acting));
     const learningMs = await medianMs(5, () => backends.learning.learn(state, learning));
