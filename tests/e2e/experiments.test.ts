@@ -52,9 +52,9 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
 
     // One mean line and band per mode, for throughput and for the reported policy's test Sharpe.
     const throughput = page.getByTestId('experiment-throughput-bands');
-    await expect.poll(() => throughput.getAttribute('data-groups')).toBe('2');
+    await expect.poll(() => throughput.getAttribute('data-groups'), { timeout: 15_000 }).toBe('2');
     expect(Number(await throughput.getAttribute('data-points'))).toBeGreaterThan(1);
-    await expect.poll(() => page.getByTestId('experiment-sharpe-bands').getAttribute('data-groups')).toBe('2');
+    await expect.poll(() => page.getByTestId('experiment-sharpe-bands').getAttribute('data-groups'), { timeout: 15_000 }).toBe('2');
 
     const summaries = page.getByTestId('group-summary');
     expect(await summaries.count()).toBe(2);
@@ -96,7 +96,7 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     expect(await page.getByTestId('compare-table').isVisible()).toBe(true);
     await expect.poll(async () => (await page.getByTestId('compare-experiment-speedup').textContent())?.trim(), { timeout: 15_000 }).toMatch(/^[\d,.]+× \[[\d,.]+×, [\d,.]+×\], n = 2 seed pairs$/);
     expect((await page.getByTestId('compare-experiment-sharpe').textContent())?.trim()).toMatch(/\] Sharpe, n = 2 seed pairs$/);
-    await expect.poll(() => page.getByTestId('compare-experiment-throughput-bands').getAttribute('data-groups')).toBe('2');
+    await expect.poll(() => page.getByTestId('compare-experiment-throughput-bands').getAttribute('data-groups'), { timeout: 15_000 }).toBe('2');
   });
 
   it('starts an experiment from New run compare-both over two seeds, stops and deletes it', async () => {
@@ -151,7 +151,7 @@ describe.skipIf(chromiumMissing)(`experiments in serve mode${chromiumMissing ? `
     expect(await lines.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-best')).sort())).toEqual(['false', 'true']);
     expect(await page.getByTestId('parallel-legend-entry').allTextContents()).toContainEqual(expect.stringMatching(/^best point: optimized · neat\.populationSize=1[02]/));
     // NEAT evaluates while training: test Sharpe bands, one per point.
-    await expect.poll(() => page.getByTestId('experiment-sharpe-bands').getAttribute('data-groups')).toBe('2');
+    await expect.poll(() => page.getByTestId('experiment-sharpe-bands').getAttribute('data-groups'), { timeout: 15_000 }).toBe('2');
     expect(await page.getByTestId('comparison-row').getAttribute('data-kind')).toBe('vs-best');
 
     if (screenshots) await page.screenshot({ path: 'docs/images/experiment-sweep.png', fullPage: true });
