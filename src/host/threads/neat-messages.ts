@@ -1,14 +1,16 @@
-// Messages between the NEAT evaluation pool and its threads.
+// What the NEAT evaluation pool asks each worker thread: claim slices of a job until none is left
+// (answered with the thread's counts).
 import type { EvaluationJob, SharedJobProgress } from '../../core/neat/trading/evaluation-jobs.ts';
 
-export interface ThreadRequest {
-  id: number;
+export interface EvaluationRequest {
   /** The job; its genome lists are SharedArrayBuffer-backed, so every thread reads one copy. */
   job: EvaluationJob;
   /** Where the thread claims slices and writes their rows. */
   progress: SharedJobProgress;
 }
 
-export type ThreadResponse =
-  | { id: number; forwardPasses: number; envSteps: number; error?: undefined }
-  | { id: number; error: string };
+/** What a thread evaluated: forward passes and env steps. */
+export interface ThreadCounts {
+  forwardPasses: number;
+  envSteps: number;
+}

@@ -1,5 +1,5 @@
-// One helper worker_thread that answers requests, for the RL trainer's helper threads (dropout
-// masks, learning passes): ids matching answers to requests, a thread failure or exit failing
+// One helper worker_thread that answers requests, for the trainers' helper threads (RL dropout
+// masks and learning passes, NEAT evaluation): ids matching answers to requests, a thread failure or exit failing
 // everything pending and everything after, and a thread that keeps the process alive only while
 // a request waits (an idle helper must not hold the process open; one with work pending must,
 // since awaiting an answer holds no handle of its own). The entry answers with answerRequests.
@@ -26,12 +26,19 @@ export class RequestThread<Body, Result> {
   private nextId = 0;
   private failure: Error | undefined;
   private closed = false;
+  /** Resolves once the thread runs its entry; rejects if it fails before (e.g. a missing entry file). */
+  readonly started: Promise<void>;
 
   /** `label` names the thread in errors (e.g. "dropout-mask thread"). */
   constructor(entry: URL, label: string, workerData?: unknown) {
     this.label = label;
     this.worker = new Worker(entry, { workerData });
     this.worker.unref();
+    this.started = new Promise((resolve, reject) => {
+      this.worker.once('online', () => resolve());
+      this.worker.once('error', reject);
+    });
+    this.started.catch(() => {}); // the same error also fails every request
     this.worker.on('message', (answer: ThreadAnswer<Result>) => {
       const waiting = this.pending.get(answer.id);
       if (!waiting) return;
