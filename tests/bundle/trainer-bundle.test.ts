@@ -1,6 +1,6 @@
 // The built trainer worker and its threads, run from a copy of out/ away from the sources: a
 // baseline, an RL and a NEAT run go through out/main/trainer-worker.js as Electron's
-// utilityProcess would start it, with the NEAT evaluation thread and the RL mask thread found
+// utilityProcess would start it, with the NEAT evaluation thread and the RL mask and learning threads found
 // through TRAINDECK_BUNDLE_DIR. A bundle missing a thread entry must fail its run, naming it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -80,12 +80,20 @@ describe('runs through the bundled trainer worker', () => {
     expect(existsSync(join(bundle.dataDir, 'checkpoints', record.id, 'checkpoint.bin'))).toBe(true);
   }, 60_000);
 
-  it('runs optimized RL on onnx with its dropout masks from the bundled mask thread', async () => {
+  it('runs optimized RL (PPO, the default) on onnx', async () => {
     const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 22, budget: { episodes: 64 }, options: { backend: 'onnx', evaluationEvery: 0 } });
     const finished = await host.manager.whenFinished(record.id);
     expect(finished.error).toBeUndefined();
     expect(finished).toMatchObject({ status: 'completed', backend: 'onnx' });
     expect(finished.summary?.episodes).toBeGreaterThanOrEqual(64);
+  }, 90_000);
+
+  it('runs sequential optimized REINFORCE with its dropout masks from the bundled mask thread', async () => {
+    const record = host.manager.start({ trainer: 'rl', mode: 'optimized', seed: 27, budget: { episodes: 64 }, options: { algorithm: 'reinforce', backend: 'onnx', envs: 8, evaluationEvery: 0, flags: { overlappedLearning: false } } });
+    const finished = await host.manager.whenFinished(record.id);
+    expect(finished.error).toBeUndefined();
+    expect(finished).toMatchObject({ status: 'completed', backend: 'onnx' });
+    expect(finished.summary?.episodes).toBe(64);
   }, 90_000);
 
   it('runs optimized REINFORCE with its learning passes on the bundled learning thread', async () => {

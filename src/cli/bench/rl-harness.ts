@@ -94,8 +94,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const data = defaultMarket();
   const layout = layoutFor(config);
   const backends = await selectBackends(config, layout, options.cache, () => performance.now(), (name, backendOptions) => ThreadedLearningBackend.create(name, backendOptions));
-  // as in the trainer worker: masks on a helper thread with vectorized returns
-  const masks = maskGeneratorFor(config, () => new ThreadMaskGenerator());
+  // as in the trainer worker: masks on a helper thread with vectorized returns, unless learning runs on one
+  const masks = maskGeneratorFor(config, () => new ThreadMaskGenerator(), backends.windowEndLearning !== undefined);
   try {
     // acting timed call by call, for the profile
     let actingMs = 0;
@@ -112,7 +112,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       learn: (state, batch) => backends.acting.learn(state, batch),
       dispose: async () => {},
     };
-    const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, acting, backends.learning, masks);
+    const training = new RlTraining(config, options.seed, { market: data, range: data.splits.train, params: DEFAULT_ENV_PARAMS }, acting, backends.learning, { maskGenerator: masks, windowEndLearning: backends.windowEndLearning });
     const iterate = { step: async () => void (await training.iterate()) };
     const now = () => performance.now();
     // the same loop as a run: warm-up, then the measured part, each a session with its own budget

@@ -90,6 +90,7 @@ export interface ComputeBackend {
   readonly device: string;
   readonly layout: NetworkLayout;
   act(state: NetworkState, batch: ObservationBatch): Promise<PolicyOutput>;
+  /** A learning pass; the result's arrays are new for each call, the caller's to keep or move to another thread. */
   learn(state: NetworkState, batch: LearnBatch): Promise<LearnResult>;
   dispose(): Promise<void>;
 }

@@ -12,6 +12,8 @@ import type { NetworkLayout } from '../compute/network.ts';
 export interface RunBackends {
   acting: ComputeBackend;
   learning: LearningBackend;
+  /** With learning on a helper thread: the same backend on the trainer's thread, for each window's last rollout (training.ts). */
+  windowEndLearning: LearningBackend | undefined;
   evaluation: ComputeBackend;
   /** The auto benchmark behind the choice, when `auto` was used. */
   auto: AutoChoice | undefined;
@@ -31,8 +33,9 @@ export type LearningThreadFactory = (name: BackendName, options: BackendOptions)
 
 /**
  * With overlappedLearning and a `learningThread` factory, learning runs on a helper thread with one
- * intra-op thread (the trainer's thread acts on the other core meanwhile); without a factory it
- * stays on this thread, with the same numbers.
+ * intra-op thread (the trainer's thread acts on the other core meanwhile), and the same backend with
+ * one intra-op thread on the trainer's thread learns each window's last rollout; without a factory
+ * learning stays on this thread. The numbers are the same either way.
  */
 export async function selectBackends(
   config: RlSettings, layout: NetworkLayout, cache: AutoCache | undefined, now: () => number, learningThread?: LearningThreadFactory,
@@ -61,28 +64,30 @@ export async function selectBackends(
     else fp16Note = `fp16 off: ${actingName} runs on ${availability.device ?? 'an unknown device'}, which has no float16 path`;
   }
   const created = new Map<string, ComputeBackend>();
-  const get = async (name: BackendName, half: boolean) => {
-    const key = `${name}:${half}`;
+  const get = async (name: BackendName, half: boolean, threadCount = threads) => {
+    const key = `${name}:${half}:${threadCount}`;
     let backend = created.get(key);
     if (!backend) {
-      backend = await createBackend(name, { layout, fp16: half, threads });
+      backend = await createBackend(name, { layout, fp16: half, threads: threadCount });
       created.set(key, backend);
     }
     return backend;
   };
-  const acting = await get(actingName, fp16);
-  const learning = learningThread && overlapsLearning(config)
-    ? await learningThread(learningName, { layout, threads: threads || 1 })
-    : await get(learningName, false);
+  const onThread = learningThread !== undefined && overlapsLearning(config);
+  // threads only set the learning session's intra-op threads (acting uses 1 unless set): with learning
+  // on a helper thread, the acting backend can also be the window-end learner
+  const acting = await get(actingName, fp16, onThread ? threads || 1 : threads);
+  const learning = onThread ? await learningThread(learningName, { layout, threads: threads || 1 }) : await get(learningName, false);
+  const windowEndLearning = onThread ? await get(learningName, false, threads || 1) : undefined;
   let evaluation = acting;
   if (acting.name === 'js') {
     const onnx = await probeBackend('onnx');
     if (onnx.available) evaluation = await get('onnx', false);
   }
-  return { acting, learning, evaluation, auto, fp16, fp16Note };
+  return { acting, learning, windowEndLearning, evaluation, auto, fp16, fp16Note };
 }
 
 export async function disposeBackends(backends: RunBackends): Promise<void> {
-  const unique = new Set([backends.acting, backends.learning, backends.evaluation]);
+  const unique = new Set([backends.acting, backends.learning, backends.windowEndLearning, backends.evaluation].filter((backend) => backend !== undefined));
   for (const backend of unique) await backend.dispose();
 }

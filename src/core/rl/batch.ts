@@ -31,12 +31,12 @@ export function dropoutMaskShape(layout: NetworkLayout): DropoutMaskShape {
  * are written as one little-endian word (every block width is a multiple of 4). Masks for fewer rows
  * are a prefix of the masks for more.
  */
-export function fillDropoutMasks(shape: DropoutMaskShape, seeds: Uint32Array, rows: number): Uint8Array[] {
+export function fillDropoutMasks(shape: DropoutMaskShape, seeds: Uint32Array, rows: number, into?: Uint8Array[]): Uint8Array[] {
   const threshold = Math.round(shape.dropout * 65536);
   return shape.widths.map((width, block) => {
     if (width % 4 !== 0) throw new RangeError(`dropout masks need block widths that are multiples of 4, got ${width}`);
-    const mask = new Uint8Array(rows * width);
-    const words = new Uint32Array(mask.buffer, 0, mask.length / 4);
+    const mask = into ? into[block].subarray(0, rows * width) : new Uint8Array(rows * width);
+    const words = new Uint32Array(mask.buffer, mask.byteOffset, mask.length / 4);
     let a = seeds[block * 4] | 0;
     let b = seeds[block * 4 + 1] | 0;
     let c = seeds[block * 4 + 2] | 0;
@@ -73,13 +73,14 @@ export function drawDropoutMasks(layout: NetworkLayout, size: number, random: Ra
  * when a rollout starts, so a generator on a helper thread has them ready when learning begins.
  */
 export interface DropoutMaskGenerator {
-  generate(shape: DropoutMaskShape, seeds: Uint32Array, rows: number): Promise<Uint8Array[]>;
+  /** `into`: storage for the masks (a rollout buffer's), which a generator may use instead of new arrays. */
+  generate(shape: DropoutMaskShape, seeds: Uint32Array, rows: number, into?: Uint8Array[]): Promise<Uint8Array[]>;
   dispose(): Promise<void>;
 }
 
-/** Masks made on the calling thread when asked for. */
+/** Masks made on the calling thread when asked for, into the storage given. */
 export const inlineMaskGenerator: DropoutMaskGenerator = {
-  generate: async (shape, seeds, rows) => fillDropoutMasks(shape, seeds, rows),
+  generate: async (shape, seeds, rows, into) => fillDropoutMasks(shape, seeds, rows, into),
   dispose: async () => {},
 };
 
@@ -119,18 +120,28 @@ export class RolloutBuffer implements ObservationBatch {
   readonly values: Float32Array;
   /** size × 3 action masks (see writeActionMask), when the policy masks no-op actions. */
   readonly actionMasks: Uint8Array | undefined;
+  /** Storage for the rollout's dropout masks (size × width per MacroNet block), when asked for. */
+  readonly dropoutMasks: Uint8Array[] | undefined;
 
-  constructor(envs: number, horizon: number, maskActions = false) {
+  /**
+   * `shared`: in SharedArrayBuffers, so that a learning thread reads the batch in place instead of
+   * receiving a copy per rollout (~5 MB for RL-std, which its heap frees only now and then).
+   */
+  constructor(envs: number, horizon: number, maskActions = false, options: { shared?: boolean; dropout?: DropoutMaskShape } = {}) {
     this.envs = envs;
     this.horizon = horizon;
     this.size = envs * horizon;
-    this.observations = new Float32Array(this.size * OBSERVATION_WIDTH);
-    this.actions = new Uint8Array(this.size);
-    this.rewards = new Float32Array(this.size);
-    this.alive = new Uint8Array(this.size);
-    this.actionProbabilities = new Float32Array(this.size);
-    this.values = new Float32Array(this.size);
-    this.actionMasks = maskActions ? new Uint8Array(this.size * ACTION_COUNT) : undefined;
+    const Memory = options.shared ? SharedArrayBuffer : ArrayBuffer;
+    const floats = (length: number) => new Float32Array(new Memory(length * 4));
+    const bytes = (length: number) => new Uint8Array(new Memory(length));
+    this.observations = floats(this.size * OBSERVATION_WIDTH);
+    this.actions = bytes(this.size);
+    this.rewards = floats(this.size);
+    this.alive = bytes(this.size);
+    this.actionProbabilities = floats(this.size);
+    this.values = floats(this.size);
+    this.actionMasks = maskActions ? bytes(this.size * ACTION_COUNT) : undefined;
+    this.dropoutMasks = options.dropout?.widths.map((width) => bytes(this.size * width));
   }
 
   /** Rows [start, start + count) as an observation batch (a view, no copy). */

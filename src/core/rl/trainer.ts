@@ -44,7 +44,7 @@ export const rlTrainer: TrainerEntry<RlResources> = async (context) => {
   const layout = layoutFor(config);
   context.reporter.progress(0, describeNetwork(layout));
   const backends = await selectBackends(config, layout, context.resources.autoBackendCache, context.now, context.resources.learningThread);
-  const masks = maskGeneratorFor(config, context.resources.maskGenerator);
+  const masks = maskGeneratorFor(config, context.resources.maskGenerator, backends.windowEndLearning !== undefined);
   try {
     return await trainLoop(context, config, envParams, backends, masks, checkpoint);
   } finally {
@@ -62,7 +62,7 @@ async function trainLoop(
   const device = backends.acting === backends.learning ? backends.acting.device : `acting ${backends.acting.device}; learning ${backends.learning.device}`;
   const backendLabel = backends.acting === backends.learning ? backends.acting.name : `${backends.acting.name}+${backends.learning.name}`;
   reporter.device(backendLabel, device);
-  const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning, masks);
+  const training = new RlTraining(config, run.seed, { market, range: market.splits.train, params: envParams }, backends.acting, backends.learning, { maskGenerator: masks, windowEndLearning: backends.windowEndLearning });
   checkpoint?.decode((bytes) => training.restore(bytes));
 
   const loop = new RunLoop({

@@ -45,6 +45,18 @@ export interface PhaseTimes {
   optimizerMs: number;
 }
 
+/** What a run may add to its backends. */
+export interface TrainingHelpers {
+  /** Makes REINFORCE's dropout masks while the envs step (default: on this thread, when learning starts). */
+  maskGenerator?: DropoutMaskGenerator;
+  /**
+   * With overlappedLearning and `learning` on a helper thread: the same backend on this thread, with
+   * the same intra-op threads, so that this thread learns each window's last rollout while the helper
+   * thread finishes the one before it, instead of waiting for both (same numbers either way).
+   */
+  windowEndLearning?: LearningBackend;
+}
+
 export interface IterationReport {
   episodes: number;
   envSteps: number;
@@ -63,9 +75,16 @@ export interface BestPolicy {
   validationSharpe: number;
 }
 
-/** The helper-thread generator (from `makeThreaded`) with vectorized returns, else masks made on the trainer's thread. */
-export function maskGeneratorFor(config: RlSettings, makeThreaded: (() => DropoutMaskGenerator) | undefined): DropoutMaskGenerator {
-  return config.flags.vectorizedReturns && makeThreaded ? makeThreaded() : inlineMaskGenerator;
+/**
+ * REINFORCE's dropout masks (PPO draws its own per minibatch): the helper-thread generator (from
+ * `makeThreaded`) with vectorized returns, so that masks are made while the envs step; else masks
+ * made on the trainer's thread. Also on the trainer's thread when
+ * learning runs on a learning thread (`learningOnThread`): that thread sets the pace and the trainer's
+ * thread waits for it at each window's end anyway, so the ~4 ms of masks per rollout cost no time
+ * there (RL-std measured 61-65k episodes/min either way) and the process keeps one isolate fewer (~40 MB).
+ */
+export function maskGeneratorFor(config: RlSettings, makeThreaded: (() => DropoutMaskGenerator) | undefined, learningOnThread = false): DropoutMaskGenerator {
+  return config.algorithm === 'reinforce' && config.flags.vectorizedReturns && makeThreaded && !learningOnThread ? makeThreaded() : inlineMaskGenerator;
 }
 
 export function layoutFor(config: RlSettings): NetworkLayout {
@@ -111,7 +130,13 @@ export class RlTraining {
   readonly baseline: ReturnBaseline;
   private readonly acting: ComputeBackend;
   private readonly learning: LearningBackend;
-  /** Rollout buffers: one, or two taken in turn when learning overlaps the next rollout (a batch views its buffer until learned). */
+  /** With overlapped learning on a helper thread: the same backend on this thread, which learns each window's last rollout. */
+  private readonly windowEndLearning: LearningBackend | undefined;
+  /**
+   * Rollout buffers, taken in turn (a batch views its buffer until learned): one; two when learning
+   * overlaps the next rollout; three when this thread also learns a window's last rollout, so that
+   * it can act that rollout while the helper thread still learns the first one.
+   */
   private readonly buffers: RolloutBuffer[];
   private current = 0;
   private readonly scalarEnv: ScalarTradingEnv | undefined;
@@ -119,8 +144,7 @@ export class RlTraining {
   private readonly maskGenerator: DropoutMaskGenerator;
   private readonly params: EnvParams;
 
-  /** `maskGenerator` makes REINFORCE's dropout masks while the envs step (default: on this thread, when learning starts). */
-  constructor(config: RlSettings, seed: number, data: TrainingData, acting: ComputeBackend, learning: LearningBackend, maskGenerator: DropoutMaskGenerator = inlineMaskGenerator) {
+  constructor(config: RlSettings, seed: number, data: TrainingData, acting: ComputeBackend, learning: LearningBackend, helpers: TrainingHelpers = {}) {
     this.config = config;
     this.seed = seed;
     this.layout = layoutFor(config);
@@ -129,9 +153,13 @@ export class RlTraining {
     this.adam = new Adam(this.layout.parameterCount, { learningRate: config.learningRate, gradientClip: config.gradientClip });
     this.acting = acting;
     this.learning = learning;
-    this.maskGenerator = maskGenerator;
+    this.maskGenerator = helpers.maskGenerator ?? inlineMaskGenerator;
+    this.windowEndLearning = overlapsLearning(config) ? helpers.windowEndLearning : undefined;
     this.envs = effectiveEnvs(config);
-    this.buffers = Array.from({ length: overlapsLearning(config) ? 2 : 1 }, () => new RolloutBuffer(this.envs, config.horizon, config.maskInvalidActions));
+    // with learning on a helper thread, its batches (and REINFORCE's masks) are read in place
+    const onThread = this.windowEndLearning !== undefined;
+    const bufferOptions = { shared: onThread, ...(onThread && config.algorithm === 'reinforce' ? { dropout: dropoutMaskShape(this.layout) } : {}) };
+    this.buffers = Array.from({ length: !overlapsLearning(config) ? 1 : onThread ? 3 : 2 }, () => new RolloutBuffer(this.envs, config.horizon, config.maskInvalidActions, bufferOptions));
     this.baseline = createReturnBaseline(config.horizon);
     // the env stream draws episode starts; the envs keep a reference, so checkpoints capture it here
     const params = createEnvParams({ ...data.params, episodeLength: config.horizon });
@@ -183,26 +211,29 @@ export class RlTraining {
 
   /**
    * The rest of an accumulation window with learning overlapped: rollout k + 1 acts while rollout k
-   * learns (on the learning thread, when the backend runs on one). The weights are fixed within a
-   * window, and so are the BatchNorm statistics acting uses: each batch's statistics and gradient
-   * are taken in rollout order once the window has learned, then Adam steps. Everything else
-   * (random streams, baseline, batches) is what the sequential path computes.
+   * learns (on the learning thread, when the backend runs on one; the last rollout on this thread
+   * when `windowEndLearning` is given). The weights are fixed within a window, and so are the
+   * BatchNorm statistics acting uses: each batch's statistics and gradient are taken in rollout order
+   * once the window has learned, then Adam steps. Everything else (random streams, baseline,
+   * batches) is what the sequential path computes.
    */
   private async iterateWindow(): Promise<IterationReport> {
     const rollouts = effectiveAccumulation(this.config) - this.adam.accumulatedCount;
     const options = this.reinforceOptions();
+    const buffers = this.buffers.length;
     const pending: { learned: ReinforceBatch; result: Promise<LearnResult> }[] = [];
     const episodeReturnsPct: number[] = [];
     let envSteps = 0;
     try {
       for (let k = 0; k < rollouts; k++) {
-        // the buffer's previous batch (rollout k - 2) must have been learned before the buffer is refilled
-        if (k >= 2) await this.timed('learningMs', () => pending[k - 2].result);
-        this.current = k % 2;
+        // the buffer's previous batch (rollout k - buffers) must have been learned before the buffer is refilled
+        if (k >= buffers) await this.timed('learningMs', () => pending[k - buffers].result);
+        this.current = k % buffers;
         const { episodeReturnsPct: returns, masks } = await this.rollout(this.buffer);
         const ready = await masks;
         const learned = await this.timed('batchMs', async () => reinforceBatch(this.layout, this.buffer, this.baseline, ready, options));
-        const result = this.learning.learn(this.state, learned.batch);
+        const learner = k === rollouts - 1 && this.windowEndLearning ? this.windowEndLearning : this.learning;
+        const result = learner.learn(this.state, learned.batch);
         result.catch(() => {}); // awaited below; a later rollout that throws first must not leave it unhandled
         pending.push({ learned, result });
         episodeReturnsPct.push(...returns);
@@ -227,7 +258,7 @@ export class RlTraining {
     // REINFORCE learns from the whole rollout, so its masks can be made while the envs step (the
     // dropout stream feeds only masks, so drawing the seeds first changes no random number)
     const seeds = config.algorithm === 'reinforce' ? drawDropoutSeeds(this.layout, this.random.dropout) : undefined;
-    const masks = seeds ? this.maskGenerator.generate(dropoutMaskShape(this.layout), seeds, buffer.size) : undefined;
+    const masks = seeds ? this.maskGenerator.generate(dropoutMaskShape(this.layout), seeds, buffer.size, buffer.dropoutMasks) : undefined;
     masks?.catch(() => {}); // awaited by the caller; a rollout that throws first must not leave it unhandled
     const episodeReturnsPct = await this.timed('rolloutMs', () => this.vectorEnv
       ? collectVectorRollout(this.vectorEnv, this.acting, this.state, buffer, this.random.action, config.flags.batchedActing)

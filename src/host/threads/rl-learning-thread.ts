@@ -1,7 +1,8 @@
 // A learning backend on a helper thread (overlappedLearning): the named compute backend is created
 // on its own worker_thread, so a learning pass (~25 ms for RL-std, one core) runs while the trainer's
 // thread steps the envs and acts for the next rollout on the other core. The network's arrays are
-// sent only when they changed (weights change once per accumulation window); batches are copied.
+// sent only when they changed (weights change once per accumulation window); batches are read in
+// place when they live in SharedArrayBuffers (the trainer's rollout buffers do), else copied.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NetworkLayout, NetworkState } from '../../core/compute/network.ts';

@@ -21,10 +21,25 @@ function settings(overlapped: boolean, options: RlOptions = {}) {
   });
 }
 
-function training(overlapped: boolean, options: RlOptions = {}, learning?: (backend: JsBackend) => LearningBackend, acting?: (backend: JsBackend) => ComputeBackend): RlTraining {
+function training(
+  overlapped: boolean, options: RlOptions = {}, learning?: (backend: JsBackend) => LearningBackend, acting?: (backend: JsBackend) => ComputeBackend, windowEndLearning?: LearningBackend,
+): RlTraining {
   const config = settings(overlapped, options);
   const backend = new JsBackend(layoutFor(config));
-  return new RlTraining(config, 5, { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS }, acting?.(backend) ?? backend, learning?.(backend) ?? backend);
+  return new RlTraining(config, 5, { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS }, acting?.(backend) ?? backend, learning?.(backend) ?? backend, { windowEndLearning });
+}
+
+/** A learning backend that counts its passes and, like a busy helper thread, reads each batch only after `delayMs`. */
+function countingLearner(backend: LearningBackend, delayMs = 0): LearningBackend & { passes: number } {
+  const learner = {
+    name: backend.name, device: backend.device, layout: backend.layout, dispose: () => backend.dispose(), passes: 0,
+    learn: async (state: NetworkState, batch: Parameters<LearningBackend['learn']>[1]) => {
+      learner.passes++;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return backend.learn(state, batch);
+    },
+  };
+  return learner;
 }
 
 function snapshot(run: RlTraining) {
@@ -52,6 +67,25 @@ describe('REINFORCE with overlapped learning', () => {
         expect(report.episodeReturnsPct).toHaveLength(12);
       }
       expect(overlapped.counters.updates).toBe(2);
+      expect(snapshot(overlapped)).toEqual(snapshot(sequential));
+    });
+  }
+
+  for (const accumulation of [4, 5]) {
+    it(`learns each window's last rollout on the window-end learner, bit for bit the sequential path (accumulation ${accumulation})`, async () => {
+      const options: RlOptions = { baseline: 'value', batchNormMomentum: 0, accumulation };
+      const sequential = training(false, options);
+      const config = settings(true, options);
+      const windowEnd = countingLearner(new JsBackend(layoutFor(config)));
+      let helper: ReturnType<typeof countingLearner> | undefined;
+      // the helper thread answers late, so three buffers are taken in turn and refilled only once learned
+      const overlapped = training(true, options, (backend) => (helper = countingLearner(backend, 15)), undefined, windowEnd);
+      for (let window = 0; window < 2; window++) {
+        for (let k = 0; k < accumulation; k++) await sequential.iterate();
+        expect(await overlapped.iterate()).toMatchObject({ episodes: 3 * accumulation, updates: 1 });
+      }
+      expect(windowEnd.passes).toBe(2);
+      expect(helper!.passes).toBe(2 * (accumulation - 1));
       expect(snapshot(overlapped)).toEqual(snapshot(sequential));
     });
   }

@@ -89,4 +89,25 @@ describe('ThreadedLearningBackend', () => {
     expect(Array.from(onThread.state.parameters)).toEqual(Array.from(inProcess.state.parameters));
     expect(Array.from(onThread.state.runningVariance)).toEqual(Array.from(inProcess.state.runningVariance));
   });
+
+  it('gives the same weights when the trainer\'s thread learns each window\'s last rollout and the thread reads batches in shared memory', async () => {
+    const market = trendMarket(900, 12);
+    const config = resolveRlSettings('optimized', { algorithm: 'reinforce', envs: 3, horizon: 30, accumulation: 4, flags: { backendChoice: false, fp16: false } });
+    const data = { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS };
+    const local = new JsBackend(layoutFor(config));
+    const inProcess = new RlTraining(config, 9, data, local, local);
+    const threaded = await ThreadedLearningBackend.create('js', { layout: layoutFor(config) });
+    opened.push(threaded);
+    const acting = new JsBackend(layoutFor(config));
+    const onThread = new RlTraining(config, 9, data, acting, threaded, { windowEndLearning: acting });
+    expect(onThread.buffer.observations.buffer).toBeInstanceOf(SharedArrayBuffer);
+    for (let window = 0; window < 3; window++) {
+      await inProcess.iterate();
+      await onThread.iterate();
+    }
+    expect(onThread.counters.updates).toBe(3);
+    expect(Array.from(onThread.state.parameters)).toEqual(Array.from(inProcess.state.parameters));
+    expect(Array.from(onThread.state.runningMean)).toEqual(Array.from(inProcess.state.runningMean));
+    expect(Array.from(onThread.adam.v)).toEqual(Array.from(inProcess.adam.v));
+  });
 });

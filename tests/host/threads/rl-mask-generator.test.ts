@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { drawDropoutMasks, drawDropoutSeeds, dropoutMaskShape, fillDropoutMasks } from '../../../src/core/rl/batch.ts';
+import { drawDropoutMasks, drawDropoutSeeds, dropoutMaskShape, fillDropoutMasks, inlineMaskGenerator, RolloutBuffer } from '../../../src/core/rl/batch.ts';
 import { networkLayout } from '../../../src/core/compute/network.ts';
 import { Random } from '../../../src/core/random.ts';
 import { ThreadMaskGenerator } from '../../../src/host/threads/rl-mask-generator.ts';
@@ -27,6 +27,19 @@ describe('dropout masks on a helper thread', () => {
       expect(masks.map((mask) => mask.length)).toEqual(layout.macro.map((layer) => rows * layer.outputs));
       masks.forEach((mask, block) => expect(Buffer.from(mask).equals(Buffer.from(expected[block]))).toBe(true));
     }
+  });
+
+  it('writes into a rollout buffer\'s shared storage the masks it would make anew', async () => {
+    const shape = dropoutMaskShape(layout);
+    const seeds = drawDropoutSeeds(layout, new Random(5))!;
+    const buffer = new RolloutBuffer(4, 30, false, { shared: true, dropout: shape });
+    const written = await inlineMaskGenerator.generate(shape, seeds, 100, buffer.dropoutMasks);
+    const fresh = fillDropoutMasks(shape, seeds, 100);
+    written.forEach((mask, block) => {
+      expect(mask.buffer).toBe(buffer.dropoutMasks![block].buffer);
+      expect(mask.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Buffer.from(mask).equals(Buffer.from(fresh[block]))).toBe(true);
+    });
   });
 
   it('keeps about p of the units off, and masks for fewer rows are a prefix of masks for more', () => {
