@@ -26,6 +26,7 @@ export const benchOptionsUsage = `Options of the learning suite:
   --seconds N          wall-clock budget of each run (default 120)
   --seeds 1,2,3        seeds (default 1,2,3)
   --learners LIST      reinforce,ppo,neat (default all three)
+  --mode MODE          optimized or original (default optimized)
   --dataset NAME       dataset to train on (repeatable; default the embedded "default")
   --data-dir DIR       where the datasets are and the runs write
   --keep-runs          keep the benchmark's runs in the history (default: deleted once measured)`;
@@ -37,6 +38,7 @@ export function parseBenchArguments(args: string[]): { names: string[]; options:
     seconds: { type: 'string' },
     seeds: { type: 'string' },
     learners: { type: 'string' },
+    mode: { type: 'string' },
     dataset: { type: 'string', multiple: true },
     'data-dir': { type: 'string' },
     'keep-runs': { type: 'boolean', default: false },
@@ -44,6 +46,8 @@ export function parseBenchArguments(args: string[]): { names: string[]; options:
   const learnerNames: LearnerName[] = ['reinforce', 'ppo', 'neat'];
   const learners = (values.learners?.split(',').map((name) => name.trim()) ?? learnerNames) as LearnerName[];
   for (const name of learners) if (!learnerNames.includes(name)) throw new UsageError(`--learners takes ${learnerNames.join(', ')}; got "${name}"`);
+  const mode = values.mode ?? 'optimized';
+  if (mode !== 'optimized' && mode !== 'original') throw new UsageError(`--mode takes optimized or original; got "${mode}"`);
   const seeds = values.seeds?.split(',').map((text) => integerOption(text.trim(), 'seeds', 0, 2 ** 32 - 1)!) ?? [1, 2, 3];
   return {
     names: positionals,
@@ -51,6 +55,7 @@ export function parseBenchArguments(args: string[]): { names: string[]; options:
       seconds: positiveNumberOption(values.seconds, 'seconds', maxBudgetSeconds) ?? 120,
       seeds,
       learners,
+      mode,
       datasets: values.dataset ?? ['default'],
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
       keepRuns: values['keep-runs'],

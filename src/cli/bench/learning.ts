@@ -1,12 +1,12 @@
 // `npm run bench -- learning`: do the trainers produce agents that beat the baselines? Each trainer
-// (REINFORCE, PPO, NEAT; optimized) trains once per seed with a wall-clock budget, through the same
+// (REINFORCE, PPO, NEAT; optimized, or original with --mode) trains once per seed with a wall-clock budget, through the same
 // host and worker processes as the app, one run after another so no two share the machine. Per seed
 // it reports the result the run hands the user (RunSummary.result); per trainer the median and
 // spread over seeds, and whether the policy beats buy-and-hold, random and cash on >= 2 of 3 seeds.
 import { createHeadlessHost } from '../headless-host.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { neatFigures } from '../../shared/figures/neat.ts';
-import type { PolicyResult, RunConfig, RunRecord } from '../../shared/run.ts';
+import type { PolicyResult, RunConfig, RunRecord, TrainingMode } from '../../shared/run.ts';
 
 /** The learners under test and how each is configured. */
 export const learningTrainers = {
@@ -23,6 +23,8 @@ export interface LearningBenchOptions {
   /** Wall-clock budget of each run, in seconds. */
   seconds: number;
   learners: LearnerName[];
+  /** Training mode of every run (default optimized). */
+  mode?: TrainingMode;
   dataDir?: string;
   /** Keep the benchmark's runs in the history (default: deleted once measured). */
   keepRuns: boolean;
@@ -62,7 +64,8 @@ interface SeedRow {
 export async function runLearningBench(options: LearningBenchOptions): Promise<Record<string, unknown>> {
   const dataDir = resolveDataDir(options.dataDir);
   const host = createHeadlessHost(dataDir, { maxConcurrentRuns: 1 });
-  const report: Record<string, unknown> = { seconds: options.seconds, seeds: options.seeds, mode: 'optimized', criterion: 'test Sharpe above buy-and-hold, random and 0 (cash) on >= 2 of the seeds' };
+  const mode = options.mode ?? 'optimized';
+  const report: Record<string, unknown> = { seconds: options.seconds, seeds: options.seeds, mode, criterion: 'test Sharpe above buy-and-hold, random and 0 (cash) on >= 2 of the seeds' };
   const byDataset: Record<string, unknown> = {};
   try {
     for (const dataset of options.datasets) {
@@ -71,8 +74,8 @@ export async function runLearningBench(options: LearningBenchOptions): Promise<R
         const rows: SeedRow[] = [];
         for (const seed of options.seeds) {
           const { trainer, options: trainerOptions } = learningTrainers[learner];
-          const config: RunConfig = { trainer, mode: 'optimized', seed, dataset, budget: { seconds: options.seconds }, options: { ...trainerOptions } };
-          options.onProgress?.(`learning: ${dataset} ${learner} seed ${seed} (${options.seconds} s)...`);
+          const config: RunConfig = { trainer, mode, seed, dataset, budget: { seconds: options.seconds }, options: { ...trainerOptions } };
+          options.onProgress?.(`learning: ${dataset} ${learner} ${mode} seed ${seed} (${options.seconds} s)...`);
           const started = await host.service.startRun(config);
           const finished = await host.runManager.whenFinished(started.id);
           rows.push(seedRow(seed, finished));

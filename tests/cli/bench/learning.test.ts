@@ -28,9 +28,10 @@ describe('learning bench', () => {
   it('reads its options, with the issue defaults', () => {
     const defaults = parseBenchArguments(['learning']);
     expect(defaults.names).toEqual(['learning']);
-    expect(defaults.options).toMatchObject({ seconds: 120, seeds: [1, 2, 3], learners: ['reinforce', 'ppo', 'neat'], datasets: ['default'], keepRuns: false });
-    const custom = parseBenchArguments(['learning', '--seconds', '30', '--seeds', '4,5', '--learners', 'ppo', '--dataset', 'a', '--dataset', 'b']).options;
-    expect(custom).toMatchObject({ seconds: 30, seeds: [4, 5], learners: ['ppo'], datasets: ['a', 'b'] });
+    expect(defaults.options).toMatchObject({ seconds: 120, seeds: [1, 2, 3], learners: ['reinforce', 'ppo', 'neat'], mode: 'optimized', datasets: ['default'], keepRuns: false });
+    const custom = parseBenchArguments(['learning', '--seconds', '30', '--seeds', '4,5', '--learners', 'ppo', '--mode', 'original', '--dataset', 'a', '--dataset', 'b']).options;
+    expect(custom).toMatchObject({ seconds: 30, seeds: [4, 5], learners: ['ppo'], mode: 'original', datasets: ['a', 'b'] });
     expect(() => parseBenchArguments(['learning', '--learners', 'dqn'])).toThrow(/--learners takes reinforce, ppo, neat/);
+    expect(() => parseBenchArguments(['learning', '--mode', 'fast'])).toThrow(/--mode takes optimized or original; got "fast"/);
   });
 });
