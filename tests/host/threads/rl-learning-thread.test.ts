@@ -71,43 +71,29 @@ describe('ThreadedLearningBackend', () => {
     await expect(ThreadedLearningBackend.create('js', { layout }, new URL('file:///nonexistent/rl-learning-thread.js'))).rejects.toThrow(/rl-learning-thread\.js/);
   });
 
-  it('gives a REINFORCE run with overlapped learning the same weights as learning on the trainer\'s thread', async () => {
-    const market = trendMarket(900, 12);
-    const config = resolveRlSettings('optimized', { algorithm: 'reinforce', envs: 3, horizon: 30, accumulation: 3, flags: { backendChoice: false, fp16: false } });
-    expect(config.flags.overlappedLearning).toBe(true);
-    const data = { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS };
-    const local = new JsBackend(layoutFor(config));
-    const inProcess = new RlTraining(config, 9, data, local, local);
-    const threaded = await ThreadedLearningBackend.create('js', { layout: layoutFor(config) });
-    opened.push(threaded);
-    const onThread = new RlTraining(config, 9, data, new JsBackend(layoutFor(config)), threaded);
-    for (let window = 0; window < 2; window++) {
-      await inProcess.iterate();
-      await onThread.iterate();
-    }
-    expect(onThread.counters.updates).toBe(2);
-    expect(Array.from(onThread.state.parameters)).toEqual(Array.from(inProcess.state.parameters));
-    expect(Array.from(onThread.state.runningVariance)).toEqual(Array.from(inProcess.state.runningVariance));
-  });
-
-  it('gives the same weights when the trainer\'s thread learns each window\'s last rollout and the thread reads batches in shared memory', async () => {
-    const market = trendMarket(900, 12);
-    const config = resolveRlSettings('optimized', { algorithm: 'reinforce', envs: 3, horizon: 30, accumulation: 4, flags: { backendChoice: false, fp16: false } });
-    const data = { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS };
-    const local = new JsBackend(layoutFor(config));
-    const inProcess = new RlTraining(config, 9, data, local, local);
-    const threaded = await ThreadedLearningBackend.create('js', { layout: layoutFor(config) });
-    opened.push(threaded);
-    const acting = new JsBackend(layoutFor(config));
-    const onThread = new RlTraining(config, 9, data, acting, threaded, { windowEndLearning: acting });
-    expect(onThread.buffer.observations.buffer).toBeInstanceOf(SharedArrayBuffer);
-    for (let window = 0; window < 3; window++) {
-      await inProcess.iterate();
-      await onThread.iterate();
-    }
-    expect(onThread.counters.updates).toBe(3);
-    expect(Array.from(onThread.state.parameters)).toEqual(Array.from(inProcess.state.parameters));
-    expect(Array.from(onThread.state.runningMean)).toEqual(Array.from(inProcess.state.runningMean));
-    expect(Array.from(onThread.adam.v)).toEqual(Array.from(inProcess.adam.v));
-  });
+  for (const windowEnd of [false, true]) {
+    const how = windowEnd ? ', also when the trainer\'s thread learns each window\'s last rollout and the thread reads batches in shared memory' : '';
+    it(`gives a REINFORCE run with overlapped learning the same weights as learning on the trainer's thread${how}`, async () => {
+      const market = trendMarket(900, 12);
+      const config = resolveRlSettings('optimized', { algorithm: 'reinforce', envs: 3, horizon: 30, accumulation: windowEnd ? 4 : 3, flags: { backendChoice: false, fp16: false } });
+      expect(config.flags.overlappedLearning).toBe(true);
+      const data = { market, range: market.splits.train, params: DEFAULT_ENV_PARAMS };
+      const local = new JsBackend(layoutFor(config));
+      const inProcess = new RlTraining(config, 9, data, local, local);
+      const threaded = await ThreadedLearningBackend.create('js', { layout: layoutFor(config) });
+      opened.push(threaded);
+      const acting = new JsBackend(layoutFor(config));
+      const onThread = new RlTraining(config, 9, data, acting, threaded, windowEnd ? { windowEndLearning: acting } : {});
+      expect(onThread.buffer.observations.buffer instanceof SharedArrayBuffer).toBe(windowEnd);
+      for (let window = 0; window < 3; window++) {
+        await inProcess.iterate();
+        await onThread.iterate();
+      }
+      expect(onThread.counters.updates).toBe(3);
+      expect(Array.from(onThread.state.parameters)).toEqual(Array.from(inProcess.state.parameters));
+      expect(Array.from(onThread.state.runningMean)).toEqual(Array.from(inProcess.state.runningMean));
+      expect(Array.from(onThread.state.runningVariance)).toEqual(Array.from(inProcess.state.runningVariance));
+      expect(Array.from(onThread.adam.v)).toEqual(Array.from(inProcess.adam.v));
+    });
+  }
 });
