@@ -4,7 +4,7 @@
 // through TRAINDECK_BUNDLE_DIR. A bundle missing a thread entry must fail its run, naming it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RunManager } from '../../src/host/run-manager.ts';
 import { RunStore } from '../../src/host/store/run-store.ts';
 import type { MetricSample } from '../../src/shared/metrics.ts';
@@ -59,7 +59,25 @@ describe('the built bundle', () => {
     const withPath = files.filter((file) => readFileSync(file, 'utf8').includes(repoRoot));
     expect(withPath).toEqual([]);
   });
+
+  it('gives the trainers\' helper threads no package beyond Node\'s own (zod alone cost each NEAT evaluation thread ~15 MB)', () => {
+    for (const entry of ['neat-evaluation-thread.js', 'rl-learning-thread.js', 'rl-mask-thread.js']) {
+      expect(packagesImportedBy(join(builtOutDir, 'main', entry)), entry).toEqual([]);
+    }
+  });
 });
+
+/** The packages a bundled file imports, itself and through the bundle's chunks it imports. */
+function packagesImportedBy(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const packages: string[] = [];
+  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*"([^"]+)"/g)) {
+    if (specifier.startsWith('.')) packages.push(...packagesImportedBy(join(dirname(file), specifier), seen));
+    else if (!specifier.startsWith('node:')) packages.push(specifier);
+  }
+  return packages;
+}
 
 describe('runs through the bundled trainer worker', () => {
   let host: Host;

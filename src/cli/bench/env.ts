@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createFeatureConfig } from '../../core/features/config.ts';
 import type { MarketData } from '../../core/features/market-data.ts';
 import { computeFeatures } from '../../core/features/pipeline.ts';
-import { createEnvParams } from '../../core/env/params.ts';
+import { createEnvParams } from '../../core/env/create-params.ts';
 import { ScalarTradingEnv } from '../../core/env/scalar.ts';
 import { VectorTradingEnv } from '../../core/env/vector.ts';
 import { parseOhlcvCsv } from '../../core/market/csv.ts';

@@ -1,10 +1,11 @@
-// Trading-env parameters (immutable, typed, validated) shared by the scalar and the vector env, and
-// the slice of MarketData an env reads. The observation layout and the action codes are in observation.ts.
+// Trading-env parameters (immutable, typed) shared by the scalar and the vector env, and the slice of
+// MarketData an env reads. The observation layout and the action codes are in observation.ts;
+// parameters are validated in create-params.ts, apart from this file, so that the threads that only
+// step envs with parameters checked already (NEAT evaluation) do not load zod (~18 MB an isolate).
 
 import type { MarketData } from '../features/market-data.ts';
 import { envSettings } from '../../shared/settings/env.ts';
-import { defaultsOf, resolveSettings } from '../../shared/settings/resolve.ts';
-import type { SettingValue } from '../../shared/settings/declare.ts';
+import { defaultsOf, type SettingValue } from '../../shared/settings/declare.ts';
 import { ACTIONS, MACRO_FEATURE_COUNT, MICRO_FEATURE_COUNT } from './observation.ts';
 
 type EnvSettings = SettingValue<typeof envSettings>;
@@ -18,19 +19,7 @@ export interface EnvParams extends Readonly<EnvSettings> {
   readonly episodeLength: number;
 }
 
-const MAX_EPISODE_LENGTH = 1_000_000;
-
 export const DEFAULT_ENV_PARAMS: EnvParams = Object.freeze({ episodeLength: 150, ...defaultsOf(envSettings) });
-
-/** A complete, validated, frozen parameter set from partial overrides; throws naming every bad parameter. */
-export function createEnvParams(overrides: Partial<EnvParams> = {}): EnvParams {
-  const { episodeLength = DEFAULT_ENV_PARAMS.episodeLength, ...settings } = overrides;
-  if (!Number.isInteger(episodeLength) || episodeLength < 1 || episodeLength > MAX_EPISODE_LENGTH) {
-    throw new RangeError(`env parameter episodeLength must be an integer in [1, ${MAX_EPISODE_LENGTH}], got ${String(episodeLength)}`);
-  }
-  const env = resolveSettings(envSettings, settings, DEFAULT_ENV_PARAMS, { what: 'env parameters' });
-  return Object.freeze({ ...env, episodeLength });
-}
 
 /** Highest position level: exposure is level / maxLevel. */
 export function maxPositionLevel(params: EnvParams): number {

@@ -2,7 +2,8 @@
 // (src/shared/settings/rl.ts: every setting with its doc, range and default) for the run's mode,
 // and the quantities that follow from the optimization flags.
 import type { TrainingMode } from '../../shared/run.ts';
-import { defaultsOf, resolveSettings } from '../../shared/settings/resolve.ts';
+import { defaultsOf } from '../../shared/settings/declare.ts';
+import { resolveSettings } from '../../shared/settings/resolve.ts';
 import { rlSettings, type RlOptions, type RlSettings } from '../../shared/settings/rl.ts';
 
 /** Every setting's default in a mode: `original` turns every optimization flag off, `optimized` all on. */

@@ -9,7 +9,8 @@
 import type { EvaluationReport } from '../../shared/metrics.ts';
 import type { ComputeBackend } from '../compute/types.ts';
 import { buyAndHoldCurve, randomCurve } from '../env/evaluate.ts';
-import { createEnvParams, type EnvParams } from '../env/params.ts';
+import type { EnvParams } from '../env/params.ts';
+import { createEnvParams } from '../env/create-params.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import type { MarketData } from '../features/market-data.ts';
 import type { SplitName } from '../features/splits.ts';

@@ -18,7 +18,8 @@ import { cloneNetworkState, initializeNetwork, networkLayout, type NetworkLayout
 import { ppoUpdate } from './ppo.ts';
 import { absorbReinforceResult, createReturnBaseline, fullClosingCost, reinforceBatch, reinforceStep, type ReinforceBatch, type ReinforceStepOptions, type ReturnBaseline } from './reinforce.ts';
 import { collectScalarEpisode, collectVectorRollout } from './rollout.ts';
-import { createEnvParams, type EnvMarket, type EnvParams } from '../env/params.ts';
+import type { EnvMarket, EnvParams } from '../env/params.ts';
+import { createEnvParams } from '../env/create-params.ts';
 import { ScalarTradingEnv } from '../env/scalar.ts';
 import { VectorTradingEnv } from '../env/vector.ts';
 import type { BarRange } from '../features/splits.ts';

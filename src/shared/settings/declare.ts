@@ -149,3 +149,15 @@ export function section<const F extends SettingFields>(
 ): SettingsSection<F> {
   return { kind: 'section', doc, fields, checks: extra.checks ?? [], moved: extra.moved ?? {} };
 }
+
+/** The defaults of a section; mode-dependent ones (the flags) only when `mode` is given. */
+export function defaultsOf<S extends SettingsSection>(section: S, mode?: TrainingMode): SettingValue<S> {
+  const result: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(section.fields)) {
+    if (field.kind === 'section') result[key] = defaultsOf(field, mode);
+    else if (field.modeDefaults) {
+      if (mode) result[key] = field.modeDefaults[mode];
+    } else result[key] = structuredClone(field.default);
+  }
+  return result as SettingValue<S>;
+}

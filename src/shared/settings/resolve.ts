@@ -2,8 +2,7 @@
 // (every problem named at its path with the allowed range, all at once), the defaults for a mode,
 // the resolved settings, and the settings a resume may not change.
 import { z } from 'zod';
-import type { TrainingMode } from '../run.ts';
-import type { CheckIssue, LeafSetting, Setting, SettingInput, SettingsSection, SettingValue } from './declare.ts';
+import { defaultsOf, type CheckIssue, type LeafSetting, type Setting, type SettingInput, type SettingsSection, type SettingValue } from './declare.ts';
 
 /** Settings that failed validation; `issues` lists every problem, one `path: problem` line each. */
 export class SettingsError extends Error {
@@ -176,18 +175,6 @@ function checkIssues(section: SettingsSection, value: unknown, input: unknown, p
     for (const issue of check(value as never, (input ?? {}) as never)) issues.push({ path: at(issue.path), message: issue.message });
   }
   return issues;
-}
-
-/** The defaults of a section; mode-dependent ones (the flags) only when `mode` is given. */
-export function defaultsOf<S extends SettingsSection>(section: S, mode?: TrainingMode): SettingValue<S> {
-  const result: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(section.fields)) {
-    if (field.kind === 'section') result[key] = defaultsOf(field, mode);
-    else if (field.modeDefaults) {
-      if (mode) result[key] = field.modeDefaults[mode];
-    } else result[key] = structuredClone(field.default);
-  }
-  return result as SettingValue<S>;
 }
 
 /** `input` over `base`, section by section (values are validated elsewhere). */

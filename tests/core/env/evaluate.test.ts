@@ -1,6 +1,6 @@
 // Evaluation over a whole split: equity curve, positions, metrics and the baselines.
 import { describe, expect, it } from 'vitest';
-import { createEnvParams } from '../../../src/core/env/params.ts';
+import { createEnvParams } from '../../../src/core/env/create-params.ts';
 import { buyAndHoldCurve, evaluatePolicy, randomCurve, runWindow, runWindowBatch } from '../../../src/core/env/evaluate.ts';
 import { randomWalkMarket } from '../../fixtures/market.ts';
 import { ACTIONS } from '../../../src/core/env/observation.ts';

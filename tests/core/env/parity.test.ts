@@ -4,7 +4,8 @@
 // exact (a masked action never trades, an allowed BUY or SELL always does).
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
-import { createEnvParams, type EnvParams } from '../../../src/core/env/params.ts';
+import type { EnvParams } from '../../../src/core/env/params.ts';
+import { createEnvParams } from '../../../src/core/env/create-params.ts';
 import { ScalarTradingEnv } from '../../../src/core/env/scalar.ts';
 import { VectorTradingEnv } from '../../../src/core/env/vector.ts';
 import { randomWalkMarket } from '../../fixtures/market.ts';

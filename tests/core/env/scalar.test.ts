@@ -2,7 +2,7 @@
 // plus episode sampling and parameter validation.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
-import { createEnvParams } from '../../../src/core/env/params.ts';
+import { createEnvParams } from '../../../src/core/env/create-params.ts';
 import { ScalarTradingEnv, initialState, transition } from '../../../src/core/env/scalar.ts';
 import { randomWalkMarket } from '../../fixtures/market.ts';
 import { ACTIONS, CASH_INDEX, OBSERVATION_WIDTH, POSITION_INDEX } from '../../../src/core/env/observation.ts';

@@ -2,7 +2,7 @@
 // episode bookkeeping and input checks.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.ts';
-import { createEnvParams } from '../../../src/core/env/params.ts';
+import { createEnvParams } from '../../../src/core/env/create-params.ts';
 import { VectorTradingEnv } from '../../../src/core/env/vector.ts';
 import { randomWalkMarket } from '../../fixtures/market.ts';
 import { OBSERVATION_WIDTH } from '../../../src/core/env/observation.ts';

@@ -4,7 +4,7 @@
 // loss, advantages that ignore the action, a baseline that leaks, an optimizer that does not step).
 import { describe, expect, it } from 'vitest';
 import { JsBackend } from '../../../src/core/compute/js.ts';
-import { createEnvParams } from '../../../src/core/env/params.ts';
+import { createEnvParams } from '../../../src/core/env/create-params.ts';
 import { resolveRlSettings } from '../../../src/core/rl/config.ts';
 import { evaluateSplits } from '../../../src/core/rl/evaluation.ts';
 import { layoutFor, RlTraining } from '../../../src/core/rl/training.ts';

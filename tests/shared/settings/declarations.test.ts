@@ -2,9 +2,9 @@
 // range, the flags at the same path for every trainer, and what a resume may not change.
 import { describe, expect, it } from 'vitest';
 import { trainerNames } from '../../../src/shared/run.ts';
-import { defaultsOf, flagNamesOf, leafSettings, optionsSchema, resolveSettings, SettingsError } from '../../../src/shared/settings/resolve.ts';
+import { flagNamesOf, leafSettings, optionsSchema, resolveSettings, SettingsError } from '../../../src/shared/settings/resolve.ts';
 import { trainerSettings } from '../../../src/shared/settings/trainers.ts';
-import { integer, section } from '../../../src/shared/settings/declare.ts';
+import { defaultsOf, integer, section } from '../../../src/shared/settings/declare.ts';
 
 describe('settings declarations', () => {
   it.each(trainerNames)('%s: every setting has a doc line and a default inside its range, in both modes', (trainer) => {

@@ -5,7 +5,8 @@
 // settings.
 import type { SettingInput } from '../../../shared/settings/declare.ts';
 import { neatConfigSettings, type FloatAttributeConfig, type NeatConfig } from '../../../shared/settings/neat-config.ts';
-import { defaultsOf, resolveSettings } from '../../../shared/settings/resolve.ts';
+import { defaultsOf } from '../../../shared/settings/declare.ts';
+import { resolveSettings } from '../../../shared/settings/resolve.ts';
 
 export {
   initialConnectionKinds, type FloatAttributeConfig, type GenomeConfig, type InitialConnection, type NeatConfig,

@@ -11,7 +11,7 @@
 // into the networks and EpisodeStats, so every combination yields bit-identical metrics.
 import { Random } from '../../random.ts';
 import type { BarRange } from '../../features/splits.ts';
-import { type EnvMarket, type EnvParams } from '../../env/params.ts';
+import type { EnvMarket, EnvParams } from '../../env/params.ts';
 import { ScalarTradingEnv } from '../../env/scalar.ts';
 import { VectorTradingEnv } from '../../env/vector.ts';
 import type { InputLayout } from '../lib/compiled.ts';

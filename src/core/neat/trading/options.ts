@@ -3,9 +3,11 @@
 // flags, env and the NEAT config, each with its doc, range and default). The settings a resumed
 // run may not change are declared there too (`fixedOnResume`).
 import type { TrainingMode } from '../../../shared/run.ts';
-import { changedSettings, defaultsOf, resolveSettings, resumeConflicts, SettingsError } from '../../../shared/settings/resolve.ts';
+import { defaultsOf } from '../../../shared/settings/declare.ts';
+import { changedSettings, resolveSettings, resumeConflicts, SettingsError } from '../../../shared/settings/resolve.ts';
 import { neatSettings, type NeatFlags, type NeatRunOptions } from '../../../shared/settings/neat.ts';
-import { createEnvParams, type EnvParams } from '../../env/params.ts';
+import type { EnvParams } from '../../env/params.ts';
+import { createEnvParams } from '../../env/create-params.ts';
 import type { NeatConfig } from '../lib/config.ts';
 
 export { neatFlagNames, objectiveNames, type NeatFlags, type NeatRunOptions, type ObjectiveName } from '../../../shared/settings/neat.ts';
