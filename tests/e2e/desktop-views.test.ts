@@ -27,6 +27,18 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     if (serve) removeDataDir(serve.dataDir);
   });
 
+  it('shows REINFORCE\'s own settings in the New run form only while REINFORCE is chosen', async () => {
+    await page.goto(serve.url);
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('new-run-trainer').selectOption('rl');
+    await page.getByTestId('option-algorithm').selectOption('ppo');
+    await expect.poll(() => page.getByTestId('option-baseline').count()).toBe(0);
+    expect(await page.getByTestId('option-accumulation').count()).toBe(0);
+    await page.getByTestId('option-algorithm').selectOption('reinforce');
+    await expect.poll(() => page.getByTestId('option-baseline').isVisible()).toBe(true);
+    expect(await page.getByTestId('option-learningRate').isVisible()).toBe(true);
+  });
+
   it('runs a compare-both pair and fills both panels and the summary table', async () => {
     await page.goto(serve.url);
     await page.getByTestId('nav-new-run').click();

@@ -19,6 +19,14 @@ export interface NumberOption {
   exclusiveMin: boolean;
   /** Shown only in these modes (e.g. vectorized envs mean nothing in original mode). */
   modes?: readonly TrainingMode[];
+  /** Shown only while another choice has one of these values. */
+  onlyWith?: ChoiceCondition;
+}
+
+/** A choice of the same form and the values under which a field applies. */
+export interface ChoiceCondition {
+  readonly key: string;
+  readonly values: readonly string[];
 }
 
 export interface ChoiceOption {
@@ -27,6 +35,7 @@ export interface ChoiceOption {
   doc: string;
   choices: readonly string[];
   defaultValue: string;
+  onlyWith?: ChoiceCondition;
 }
 
 export interface TrainerForm {
@@ -41,15 +50,25 @@ function trainerForm(trainer: TrainerName): TrainerForm {
   const form: TrainerForm = { ablation: flagNamesOf(trainerSettings[trainer]).length > 0, budgetUnits: budgetKindsByTrainer[trainer], choices: [], numbers: [] };
   for (const { key, setting } of userSettings(trainerSettings[trainer])) {
     if (!setting.form) continue;
-    const { label, modes } = setting.form;
+    const { label, modes, onlyWith } = setting.form;
+    const condition = onlyWith ? { onlyWith } : {};
     if (setting.kind === 'choice' && setting.default !== undefined) {
-      form.choices.push({ key, label, doc: setting.doc, choices: setting.options, defaultValue: setting.default });
+      form.choices.push({ key, label, doc: setting.doc, choices: setting.options, defaultValue: setting.default, ...condition });
     } else if (setting.kind === 'number' && setting.default !== undefined) {
       const { min, max, integer, exclusiveMin } = setting;
-      form.numbers.push({ key, label, doc: setting.doc, unit: setting.unit ?? '', defaultValue: setting.default, min, max, integer, exclusiveMin, ...(modes ? { modes } : {}) });
+      form.numbers.push({ key, label, doc: setting.doc, unit: setting.unit ?? '', defaultValue: setting.default, min, max, integer, exclusiveMin, ...(modes ? { modes } : {}), ...condition });
     }
   }
   return form;
+}
+
+/**
+ * Whether a field applies under the form's current choices: always, unless it names a choice whose
+ * value is not one of its values. A choice in `varied` (an experiment's space) may take any value.
+ */
+export function appliesWith(option: { onlyWith?: ChoiceCondition }, choices: Readonly<Record<string, string>>, varied: ReadonlySet<string> = new Set()): boolean {
+  const condition = option.onlyWith;
+  return !condition || varied.has(condition.key) || condition.values.includes(choices[condition.key]);
 }
 
 export const trainerForms = Object.fromEntries(trainerNames.map((trainer) => [trainer, trainerForm(trainer)])) as Record<TrainerName, TrainerForm>;

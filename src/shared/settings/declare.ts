@@ -13,6 +13,8 @@ export interface FormHint {
   label: string;
   /** Shown only when one of these modes runs (e.g. vectorized envs mean nothing in original mode). */
   modes?: readonly TrainingMode[];
+  /** Shown only while the choice `key` of the same form is one of `values` (e.g. REINFORCE's settings, not PPO's). */
+  onlyWith?: { readonly key: string; readonly values: readonly string[] };
 }
 
 interface LeafOptions<T> {

@@ -17,12 +17,15 @@ export const rlAlgorithms = ['reinforce', 'ppo'] as const;
 export const rlFlagSettings = section('Optimization flags (unset: follow the mode; original all off, optimized all on).', {
   vectorizedEnvs: flag('N envs stepped together as one vector env (off: one scalar env).'),
   batchedActing: flag('One batched forward pass for all envs per step (off: a batch-1 forward per env).'),
-  vectorizedReturns: flag("Returns and loss weights for the whole batch on typed arrays, and REINFORCE's dropout masks made on a helper thread while the envs step (off: per-step loops, masks made when learning starts)."),
+  vectorizedReturns: flag("Returns and loss weights for the whole batch on typed arrays, and REINFORCE's dropout masks made while the envs step, on a helper thread (on the trainer's thread when learning runs on a learning thread) (off: per-step loops, masks made when learning starts)."),
   gradientAccumulation: flag('REINFORCE: gradients of `accumulation` rollouts summed before each optimizer step (off: a step per rollout).'),
   overlappedLearning: flag('REINFORCE with accumulation: each rollout learns on a helper thread while the next rollout steps its envs; acting in an accumulation window keeps the BatchNorm statistics of its start, the window\'s statistics are applied at its end (off: learning after each rollout, statistics at once).'),
   backendChoice: flag('Fastest backend for acting and for learning (the `backend` setting; off: the js reference).'),
   fp16: flag('Float16 arithmetic on a GPU execution provider for acting (ignored where unsupported).'),
 });
+
+/** The New run form shows REINFORCE's own settings only while REINFORCE is the chosen algorithm. */
+const reinforceOnly = { key: 'algorithm', values: ['reinforce'] } as const;
 
 export const rlSettings = section(
   'RL run settings.',
@@ -41,9 +44,9 @@ export const rlSettings = section(
     closingCost: boolean({ doc: 'REINFORCE: charge the cost of closing a position still open when an episode ends (the window is cut from a market that goes on).', default: true }),
     baseline: choice(['value', 'state'], {
       doc: "REINFORCE's baseline: state, b(t, p), the mean return per step and position state over earlier batches; value adds a learned V(s), the value head regressed on G − b.",
-      default: 'value', fixedOnResume: true, form: { label: 'REINFORCE baseline' },
+      default: 'value', fixedOnResume: true, form: { label: 'REINFORCE baseline', onlyWith: reinforceOnly },
     }),
-    accumulation: integer(1, 64, { doc: 'REINFORCE: rollouts whose gradients are accumulated per optimizer step when gradientAccumulation is on.', unit: 'rollouts', default: 4, form: { label: 'Gradient accumulation', modes: ['optimized'] } }),
+    accumulation: integer(1, 64, { doc: 'REINFORCE: rollouts whose gradients are accumulated per optimizer step when gradientAccumulation is on.', unit: 'rollouts', default: 4, form: { label: 'Gradient accumulation', modes: ['optimized'], onlyWith: reinforceOnly } }),
     dropout: number(0, 0.9, { doc: 'Dropout probability after each MacroNet block during learning.', default: 0.1 }),
     batchNormMomentum: fraction({ doc: 'BatchNorm running-statistics momentum.', default: 0.1 }),
     backend: choice(['auto', ...backendNames], { doc: 'Compute backend when backendChoice is on: auto (the fastest measured here) or a backend name.', default: 'auto', form: { label: 'Compute backend' } }),
