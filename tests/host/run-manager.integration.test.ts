@@ -1,31 +1,24 @@
 // The RunManager with real child-process workers running the baseline trainer: start, metrics
 // arrive, graceful stop, and a killed worker leaves its run failed with its metrics intact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunManager } from '../../src/host/run-manager.ts';
-import { createChildProcessTrainerFactory } from '../../src/host/child-process-trainer.ts';
-import { RunStore } from '../../src/host/store/run-store.ts';
+import type { RunManager } from '../../src/host/run-manager.ts';
 import { DatasetStore } from '../../src/host/datasets/store.ts';
 import { generateRegimeMarket } from '../../src/core/market/generator.ts';
 import type { MetricSample } from '../../src/shared/metrics.ts';
+import { childProcessHost, type ChildProcessHost } from '../fixtures/child-process-host.ts';
 
+let host: ChildProcessHost;
 let dataDir: string;
 let manager: RunManager;
-let store: RunStore;
 
 beforeAll(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'traindeck-integration-'));
-  store = RunStore.open(dataDir);
-  manager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory(), stopTimeoutMs: 15_000 });
+  host = childProcessHost('integration', { stopTimeoutMs: 15_000 });
+  ({ dataDir, manager } = host);
 });
 
-afterAll(async () => {
-  await manager.shutdown();
-  store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => host.close());
 
 function collectMetrics(runId: string): MetricSample[] {
   const samples: MetricSample[] = [];

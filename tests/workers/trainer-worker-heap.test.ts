@@ -1,32 +1,19 @@
 // The trainer worker holds its V8 young generations at 8 MB (TRAINDECK_SEMI_SPACE_MB; 0: V8's
 // defaults). That changes only when garbage is collected: NEAT (with an evaluation thread) and RL
-// (with its mask and learning threads) runs give the same numbers either way.
+// (with its learning thread) runs give the same numbers either way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { RunManager } from '../../src/host/run-manager.ts';
-import { createChildProcessTrainerFactory } from '../../src/host/child-process-trainer.ts';
-import { RunStore } from '../../src/host/store/run-store.ts';
 import { neatStdWorkloadOptions } from '../../src/core/neat/trading/options.ts';
 import { rlStdWorkloadOptions } from '../../src/core/rl/config.ts';
 import type { RunConfigInput, RunRecord } from '../../src/shared/run.ts';
+import { childProcessHost, type ChildProcessHost } from '../fixtures/child-process-host.ts';
 
-let dataDir: string;
-let manager: RunManager;
-let store: RunStore;
+let host: ChildProcessHost;
 
 beforeAll(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'traindeck-worker-heap-'));
-  store = RunStore.open(dataDir);
-  manager = new RunManager({ dataDir, store, startTrainer: createChildProcessTrainerFactory(), maxConcurrentRuns: 1 });
+  host = childProcessHost('worker-heap', { maxConcurrentRuns: 1 });
 });
 
-afterAll(async () => {
-  await manager.shutdown();
-  store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => host.close());
 
 /** Runs `config` in a worker started with TRAINDECK_SEMI_SPACE_MB set to `semiSpaceMb` (undefined: the worker's default). */
 async function runWith(semiSpaceMb: string | undefined, config: RunConfigInput): Promise<RunRecord> {
@@ -34,8 +21,8 @@ async function runWith(semiSpaceMb: string | undefined, config: RunConfigInput):
   if (semiSpaceMb === undefined) delete process.env.TRAINDECK_SEMI_SPACE_MB;
   else process.env.TRAINDECK_SEMI_SPACE_MB = semiSpaceMb;
   try {
-    const record = manager.start(config); // forks now, with the environment as it is
-    return await manager.whenFinished(record.id);
+    const record = host.manager.start(config); // forks now, with the environment as it is
+    return await host.manager.whenFinished(record.id);
   } finally {
     if (previous === undefined) delete process.env.TRAINDECK_SEMI_SPACE_MB;
     else process.env.TRAINDECK_SEMI_SPACE_MB = previous;
@@ -58,7 +45,7 @@ describe('trainer worker heap settings', () => {
     expect(figures(held)).toEqual(figures(defaults));
   }, 120_000);
 
-  it('leave an RL-std run with its mask and learning threads unchanged', async () => {
+  it('leave an RL-std run with its learning thread unchanged', async () => {
     const config: RunConfigInput = { trainer: 'rl', mode: 'optimized', seed: 5, budget: { episodes: 256 }, options: { ...rlStdWorkloadOptions, backend: 'onnx' } };
     const held = await runWith(undefined, config);
     const defaults = await runWith('0', config);
