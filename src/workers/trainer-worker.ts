@@ -10,39 +10,9 @@ import { connectToHost } from './worker-channel.ts';
 import { ThrottledReporter } from './throttled-reporter.ts';
 import { fileCheckpointStore } from './file-checkpoints.ts';
 import { loadTrainer } from '../host/trainers/registry.ts';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { sizeYoungGenerations, startMemoryTrace, traceMemory } from './worker-heap.ts';
 
-/**
- * Semi-space size of the trainer's V8 heaps, MB (TRAINDECK_SEMI_SPACE_MB; 0 keeps V8's defaults).
- * Left alone, V8 grows each isolate's young generation to 128 MB under NEAT's allocation rate, in
- * this thread and again in every evaluation thread: about half of a NEAT-std trainer's memory. With 8 MB
- * the trainer spends no more CPU per generation (docs/memory.md). Isolates created from now on (NEAT
- * evaluation threads, the RL mask and learning threads) start at and keep this size. This thread's
- * heap exists already, so its young generation is held there instead: once it has grown to the
- * size, growth stops (V8 reads the growth factor each time it would grow), and it may grow again if
- * V8 ever shrinks it. Only when garbage is collected changes, never a result.
- */
-const semiSpaceMb = Number(process.env.TRAINDECK_SEMI_SPACE_MB ?? 8);
-if (semiSpaceMb > 0) {
-  setFlagsFromString(`--max-semi-space-size=${semiSpaceMb}`);
-  setFlagsFromString(`--min-semi-space-size=${semiSpaceMb}`);
-  holdYoungGeneration(2 * semiSpaceMb * 2 ** 20);
-}
-
-/** Keeps this isolate's young generation (both semi-spaces) at about `bytes` once it has grown there. */
-function holdYoungGeneration(bytes: number): void {
-  const committed = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
-  let held = false;
-  const steer = () => {
-    const full = committed() >= bytes;
-    if (full === held) return;
-    held = full;
-    setFlagsFromString(`--semi-space-growth-factor=${held ? 1 : 2}`); // 2: V8's default
-  };
-  steer();
-  new PerformanceObserver(steer).observe({ entryTypes: ['gc'] });
-}
+sizeYoungGenerations();
 
 const channel = connectToHost();
 let stopRequested = false;
@@ -105,30 +75,7 @@ channel.onMessage((raw) => {
 
 channel.send({ type: 'ready', protocolVersion, pid: process.pid });
 
-/** TRAINDECK_MEMORY_TRACE=MS: a stderr line of this process's memory every MS ms and at each stage (investigation aid, docs/memory.md). */
-const memoryTraceMs = Number(process.env.TRAINDECK_MEMORY_TRACE ?? 0);
-function traceMemory(stage: string): void {
-  if (!(memoryTraceMs > 0)) return;
-  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
-  const usage = process.memoryUsage();
-  const spaces = getHeapSpaceStatistics();
-  process.stderr.write(`trainer-worker memory ${JSON.stringify({
-    stage,
-    t: Math.round(performance.now()),
-    rssMb: mb(usage.rss),
-    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-    heapUsedMb: mb(usage.heapUsed),
-    heapTotalMb: mb(usage.heapTotal),
-    externalMb: mb(usage.external),
-    arrayBuffersMb: mb(usage.arrayBuffers),
-    newSpaceCommittedMb: mb(spaces.find((space) => space.space_name === 'new_space')?.space_size ?? 0),
-    physicalMbBySpace: Object.fromEntries(spaces.map((space) => [space.space_name.replace('_space', ''), mb(space.physical_space_size)])),
-  })}\n`);
-}
-if (memoryTraceMs > 0) {
-  traceMemory('ready');
-  setInterval(() => traceMemory('running'), memoryTraceMs).unref();
-}
+startMemoryTrace();
 
 async function runTraining(start: Extract<ReturnType<typeof hostToWorkerSchema.parse>, { type: 'start' }>): Promise<void> {
   const reporter = new ThrottledReporter(channel);
