@@ -79,10 +79,10 @@ export interface BestPolicy {
 /**
  * REINFORCE's dropout masks (PPO draws its own per minibatch): the helper-thread generator (from
  * `makeThreaded`) with vectorized returns, so that masks are made while the envs step; else masks
- * made on the trainer's thread. Also on the trainer's thread when
- * learning runs on a learning thread (`learningOnThread`): that thread sets the pace and the trainer's
- * thread waits for it at each window's end anyway, so the ~4 ms of masks per rollout cost no time
- * there (RL-std measured 61-65k episodes/min either way) and the process keeps one isolate fewer (~40 MB).
+ * made on the trainer's thread. Also on the trainer's thread when learning runs on a learning thread
+ * (`learningOnThread`): that thread sets the pace and the trainer's thread waits for it at each
+ * window's end anyway, so the ~4 ms of masks per rollout cost no time there (RL-std measured
+ * 61-65k episodes/min either way) and the process keeps one isolate fewer (~40 MB).
  */
 export function maskGeneratorFor(config: RlSettings, makeThreaded: (() => DropoutMaskGenerator) | undefined, learningOnThread = false): DropoutMaskGenerator {
   return config.algorithm === 'reinforce' && config.flags.vectorizedReturns && makeThreaded && !learningOnThread ? makeThreaded() : inlineMaskGenerator;
@@ -157,7 +157,8 @@ export class RlTraining {
     this.maskGenerator = helpers.maskGenerator ?? inlineMaskGenerator;
     this.windowEndLearning = overlapsLearning(config) ? helpers.windowEndLearning : undefined;
     this.envs = effectiveEnvs(config);
-    // with learning on a helper thread, its batches (and REINFORCE's masks) are read in place
+    // a window-end learner is given when learning runs on a helper thread (TrainingHelpers), which
+    // then reads the batches (and REINFORCE's masks) in place
     const onThread = this.windowEndLearning !== undefined;
     const bufferOptions = { shared: onThread, ...(onThread && config.algorithm === 'reinforce' ? { dropout: dropoutMaskShape(this.layout) } : {}) };
     this.buffers = Array.from({ length: !overlapsLearning(config) ? 1 : onThread ? 3 : 2 }, () => new RolloutBuffer(this.envs, config.horizon, config.maskInvalidActions, bufferOptions));
