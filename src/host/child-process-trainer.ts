@@ -5,7 +5,10 @@
 // their own (detached) would also give each its own Linux scheduler autogroup, taking CPU from the
 // window beside them (the UI soak test's frame time tripled). If the host exits without stopping
 // them, they are killed; if it is killed outright, each worker sees its IPC channel close and stops.
+// Workers run with Node's compile cache (see compileCacheDirectory).
 import { fork, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HostToWorkerMessage } from './protocol.ts';
 import { describeExit, OutputTail, type TrainerExit, type TrainerProcess, type TrainerProcessFactory } from './trainer-process.ts';
@@ -24,6 +27,18 @@ function killLiveChildrenOnExit(): void {
   });
 }
 
+/**
+ * Where trainer processes keep Node's compile cache: the user's NODE_COMPILE_CACHE, else the
+ * folder Node's module.enableCompileCache() picks by default (the CLI's own, bin/traindeck.js).
+ * Why: Node caches the type-stripped sources there too, and a process or thread that finds every
+ * module in it never loads the type stripper, ~30-35 MB in each isolate (the trainer thread and
+ * every helper thread; docs/memory.md). Entries are keyed by the file's contents and the Node
+ * version, so a changed file is stripped again; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ */
+export function compileCacheDirectory(): string {
+  return process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache');
+}
+
 /** `env` adds variables to the worker's environment (e.g. TRAINDECK_BUNDLE_DIR for a bundled entry). */
 export function createChildProcessTrainerFactory(entryPath = workerEntryPath, env?: Record<string, string>): TrainerProcessFactory {
   killLiveChildrenOnExit();
@@ -32,7 +47,7 @@ export function createChildProcessTrainerFactory(entryPath = workerEntryPath, en
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       execArgv: ['--disable-warning=ExperimentalWarning'],
-      ...(env ? { env: { ...process.env, ...env } } : {}),
+      env: { ...process.env, NODE_COMPILE_CACHE: compileCacheDirectory(), ...env },
     });
     liveChildren.add(child);
     const stderr = new OutputTail();

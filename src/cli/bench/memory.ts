@@ -8,17 +8,19 @@
 // cache (reported separately, as the cold start), the others read it as every later run does, and
 // the machine's `auto` backend choice is copied in so RL runs start as they do on this machine.
 // The optimized configurations run a second time on the built bundle's trainer (out/main, what the
-// desktop app starts; plain JavaScript, where the CLI's worker strips the TypeScript of every module
-// it loads, in each thread), when `npm run build` has made it.
+// desktop app starts; plain JavaScript), when `npm run build` has made it. The CLI's trainer runs
+// the TypeScript sources: with a warm compile cache (any earlier run of the same code on this
+// machine) it loads them type-stripped from the cache; the first run after a change strips them,
+// ~30-35 MB more in each thread, so the JSON says how many cache entries there were beforehand.
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHeadlessHost } from '../headless-host.ts';
-import { createChildProcessTrainerFactory } from '../../host/child-process-trainer.ts';
+import { compileCacheDirectory, createChildProcessTrainerFactory } from '../../host/child-process-trainer.ts';
 import { defaultDatasetPath } from '../../host/datasets/store.ts';
 import { RunManager } from '../../host/run-manager.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
@@ -195,6 +197,15 @@ function runFigures(record: RunRecord): Record<string, unknown> {
   };
 }
 
+/** Files below `directory` (0 when it does not exist). */
+function countFiles(directory: string): number {
+  try {
+    return readdirSync(directory, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
+  } catch {
+    return 0;
+  }
+}
+
 /** Issue #15: each optimized trainer's peak at most half of what the issue measured (NEAT-std ~740 MB settled, RL-std ~1 GB peak). */
 export const memoryTargets = { 'neat-std-optimized': 370, 'rl-std-optimized': 500 } as const;
 
@@ -219,6 +230,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
   } catch {
     autoCache = 'none on this machine: the first RL optimized run measures the backends';
   }
+  const compileCache = { directory: compileCacheDirectory(), entriesBefore: countFiles(compileCacheDirectory()) };
   const configurations = memoryConfigurations({ neat: options.neatSeconds ?? 20, rl: options.rlSeconds ?? 30, original: options.originalSeconds ?? 8 })
     .filter((configuration) => !options.only || options.only.includes(configuration.name));
   const host = createHeadlessHost(dataDir, { maxConcurrentRuns: 1 });
@@ -264,6 +276,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     units: { peakRssMb: 'MB (2^20 bytes)', settledRssMb: 'MB (2^20 bytes)', processSeconds: 's, start to exit as the host saw it', trainingSeconds: 's' },
     sampleIntervalMs,
     autoBackendCache: autoCache,
+    compileCache,
     bundledTrainer,
     targets: issue15Targets(results),
     summary: Object.fromEntries(Object.entries(results).map(([name, row]) => [name, { peakRssMb: (row as MemorySummary).peakRssMb, settledRssMb: (row as MemorySummary).settledRssMb }])),
