@@ -17,7 +17,8 @@ import { rlFlagNames, type RlFlagName, type RlSettings } from '../../shared/sett
 import { resolveRlSettings } from './config.ts';
 import { evaluateSplits, SELECTION_POLICY, splitFigures, toEvaluationReport, type SplitEvaluation } from './evaluation.ts';
 import { describeNetwork } from '../compute/network.ts';
-import { checkpointNetworkSettings, layoutFor, maskGeneratorFor, RlTraining, type BestPolicy } from './training.ts';
+import { checkpointNetworkSettings, layoutFor, maskGeneratorFor, RlTraining } from './training.ts';
+import { chooseHandedPolicy, type HandedPolicy } from './handed-policy.ts';
 import type { DropoutMaskGenerator } from './batch.ts';
 
 /** What the worker loads for an RL run. */
@@ -127,7 +128,8 @@ async function trainLoop(
     checkpoint: (elapsedMs) => context.checkpoints.save(training.saveCheckpoint(elapsedMs)),
   });
   const test = lastEvaluation?.find((split) => split.split === 'test');
-  // the best-on-validation policy, on the test split it never saw while being chosen
+  // the best-on-validation copy on the test split, which it never saw while being chosen: handed to
+  // the user when it clearly beat the final weights on validation, reported in `extra` either way
   const best = training.best;
   const bestTest = best && best.update !== training.counters.updates
     ? (await evaluateSplits({
@@ -160,7 +162,12 @@ async function trainLoop(
     extra.bestTestSharpeGreedy = bestTest.metrics['policy (greedy)'].sharpe;
     extra.bestTestReturnPctSampled = bestTest.metrics['policy (sampled)'].totalReturn * 100;
   }
-  const result = test && bestTest ? policyResult(test, bestTest, best, training.counters.updates) : undefined;
+  const validation = lastEvaluation?.find((split) => split.split === 'validation');
+  const handed = validation && chooseHandedPolicy(
+    { update: training.counters.updates, validationSharpe: validation.metrics[SELECTION_POLICY].sharpe }, best,
+    validation.metrics[SELECTION_POLICY].steps, market.barIntervalMs,
+  );
+  const result = test && bestTest && handed ? policyResult(test, handed.final ? test : bestTest, handed) : undefined;
   return {
     stopped,
     summary: loop.summary<RlSummaryFigures>({
@@ -203,24 +210,18 @@ function testFigures(test: SplitEvaluation): Partial<RlSummaryFigures> {
   };
 }
 
-/**
- * The one result the run hands the user: the best-on-validation copy (the final weights take part
- * in that choice at the last evaluation), sampled as trained, on the test split, which never chose.
- */
-function policyResult(finalTest: SplitEvaluation, reportedTest: SplitEvaluation, best: BestPolicy | undefined, updates: number): PolicyResult {
-  const metrics = reportedTest.metrics[SELECTION_POLICY];
-  const isFinal = !best || best.update === updates;
+/** The one result the run hands the user (see handed-policy.ts), sampled as trained, on the test split, which never chose. */
+function policyResult(finalTest: SplitEvaluation, handedTest: SplitEvaluation, handed: HandedPolicy): PolicyResult {
+  const metrics = handedTest.metrics[SELECTION_POLICY];
   return {
-    policy: isFinal
-      ? `final weights (update ${updates}), best validation Sharpe, sampled actions`
-      : `best validation Sharpe (update ${best.update} of ${updates}), sampled actions`,
+    policy: handed.description,
     testSharpe: metrics.sharpe,
     testReturnPct: metrics.totalReturn * 100,
     testMaxDrawdownPct: metrics.maxDrawdown * 100,
     testTrades: metrics.trades,
-    buyAndHoldTestSharpe: reportedTest.metrics['buy-and-hold'].sharpe,
-    randomTestSharpe: reportedTest.metrics.random.sharpe,
-    ...(isFinal ? {} : { finalPolicyTestSharpe: finalTest.metrics[SELECTION_POLICY].sharpe }),
+    buyAndHoldTestSharpe: handedTest.metrics['buy-and-hold'].sharpe,
+    randomTestSharpe: handedTest.metrics.random.sharpe,
+    ...(handed.final ? {} : { finalPolicyTestSharpe: finalTest.metrics[SELECTION_POLICY].sharpe }),
   };
 }
 

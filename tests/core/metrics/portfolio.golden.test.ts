@@ -2,7 +2,7 @@
 // per year from the bar interval) and the max drawdown, on curves small enough to work out by
 // hand below.
 import { describe, expect, it } from 'vitest';
-import { computePortfolioMetrics, maxDrawdown, sharpeRatio } from '../../../src/core/metrics/portfolio.ts';
+import { computePortfolioMetrics, maxDrawdown, sharpeRatio, sharpeStandardError } from '../../../src/core/metrics/portfolio.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -16,6 +16,15 @@ const EQUITY = [100, 110, 99, 118.8];
 const PER_STEP_SHARPE = 0.4364358;
 
 describe('golden values: Sharpe ratio', () => {
+  it('has the i.i.d. standard error sqrt((1 + SR_step^2 / 2) / n), annualised like the ratio', () => {
+    // 3 daily steps of the curve above: (1 + 0.4364358^2 / 2) / 3 = 1.0952381 / 3 = 0.3650794,
+    // sqrt 0.6042180 per step, times sqrt(365.25) = 19.111515 -> 11.547521
+    expect(sharpeStandardError(8.340949, 3, 365.25)).toBeCloseTo(11.547521, 4);
+    // a Sharpe of 0 over 18,000 one-minute bars: sqrt(525,960 / 18,000) = sqrt(29.22) = 5.405553
+    expect(sharpeStandardError(0, 18_000, 525_960)).toBeCloseTo(5.405553, 5);
+    expect(sharpeStandardError(1, 1, 365.25)).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('is mean / sample std of the step returns, times √(steps per year)', () => {
     expect(sharpeRatio([0.1, -0.1, 0.2], 1)).toBeCloseTo(PER_STEP_SHARPE, 6);
     // daily bars: 365.25 steps a year, √365.25 = 19.1115; 0.4364358·19.1115 = 8.340949

@@ -1,0 +1,38 @@
+// The policy an RL run hands the user: the final weights unless the best-on-validation copy beat
+// them on validation by more than one standard error of the Sharpe ratio (values by hand).
+import { describe, expect, it } from 'vitest';
+import { chooseHandedPolicy } from '../../../src/core/rl/handed-policy.ts';
+
+const minute = 60_000;
+// 18,000 one-minute bars of validation: steps per year 365.25 x 1440 = 525,960, so one standard
+// error is sqrt(525,960 / 18,000) = 5.4056 (times sqrt(1 + SR_step^2 / 2) = 1.0000475 for SR 10:
+// SR_step = 10 / 725.23 = 0.013789) = 5.4058.
+
+describe('chooseHandedPolicy', () => {
+  it('hands the final weights when the best copy leads by less than one standard error', () => {
+    const handed = chooseHandedPolicy({ update: 826, validationSharpe: 6 }, { update: 300, validationSharpe: 10 }, 18_000, minute);
+    expect(handed.final).toBe(true);
+    expect(handed.description).toBe('final weights (update 826; within one standard error of the best on validation: validation Sharpe 6.00 against 10.00 at update 300, one standard error 5.41), sampled actions');
+  });
+
+  it('hands the best copy when it leads by more than one standard error', () => {
+    const handed = chooseHandedPolicy({ update: 826, validationSharpe: 4.5 }, { update: 300, validationSharpe: 10 }, 18_000, minute);
+    expect(handed.final).toBe(false);
+    expect(handed.description).toBe('best validation Sharpe (update 300 of 826; the final weights scored more than one standard error lower: validation Sharpe 4.50 against 10.00 at update 300, one standard error 5.41), sampled actions');
+  });
+
+  it('decides at the standard error itself (5.4056): a lead of 5.40 hands the final weights, 5.41 the copy', () => {
+    expect(chooseHandedPolicy({ update: 9, validationSharpe: 10 - 5.4 }, { update: 3, validationSharpe: 10 }, 18_000, minute).final).toBe(true);
+    expect(chooseHandedPolicy({ update: 9, validationSharpe: 10 - 5.41 }, { update: 3, validationSharpe: 10 }, 18_000, minute).final).toBe(false);
+  });
+
+  it('narrows with a longer validation split (4 x the bars: half the standard error)', () => {
+    expect(chooseHandedPolicy({ update: 9, validationSharpe: 6 }, { update: 3, validationSharpe: 10 }, 72_000, minute).final).toBe(false);
+  });
+
+  it('hands the final weights when they are the best copy or there is none', () => {
+    expect(chooseHandedPolicy({ update: 40, validationSharpe: 3 }, { update: 40, validationSharpe: 3 }, 18_000, minute))
+      .toEqual({ final: true, description: 'final weights (update 40), also the best on validation, sampled actions' });
+    expect(chooseHandedPolicy({ update: 40, validationSharpe: 3 }, undefined, 18_000, minute).final).toBe(true);
+  });
+});
