@@ -30,10 +30,10 @@ export function chooseHandedPolicy(final: ValidationScore, best: ValidationScore
   }
   const margin = sharpeStandardError(best.validationSharpe, validationSteps, barsPerYear(barIntervalMs));
   const lead = best.validationSharpe - final.validationSharpe;
-  const figures = `validation Sharpe ${fixed(final.validationSharpe)} against ${fixed(best.validationSharpe)} at update ${best.update}, one standard error ${fixed(margin)}`;
+  // short enough for the result's `policy` (at most 200 characters) at any update count and score
   return lead > margin
-    ? { final: false, description: `best validation Sharpe (update ${best.update} of ${final.update}; the final weights scored more than one standard error lower: ${figures}), sampled actions` }
-    : { final: true, description: `final weights (update ${final.update}; within one standard error of the best on validation: ${figures}), sampled actions` };
+    ? { final: false, description: `best validation Sharpe (update ${best.update} of ${final.update}: ${fixed(best.validationSharpe)}; final weights ${fixed(final.validationSharpe)}, more than one standard error (${fixed(margin)}) lower), sampled actions` }
+    : { final: true, description: `final weights (update ${final.update}; validation Sharpe ${fixed(final.validationSharpe)}, within one standard error (${fixed(margin)}) of the best, ${fixed(best.validationSharpe)} at update ${best.update}), sampled actions` };
 }
 
 function fixed(value: number): string {

@@ -2,6 +2,7 @@
 // them on validation by more than one standard error of the Sharpe ratio (values by hand).
 import { describe, expect, it } from 'vitest';
 import { chooseHandedPolicy } from '../../../src/core/rl/handed-policy.ts';
+import { policyResultSchema } from '../../../src/shared/run.ts';
 
 const minute = 60_000;
 // 18,000 one-minute bars of validation: steps per year 365.25 x 1440 = 525,960, so one standard
@@ -12,13 +13,13 @@ describe('chooseHandedPolicy', () => {
   it('hands the final weights when the best copy leads by less than one standard error', () => {
     const handed = chooseHandedPolicy({ update: 826, validationSharpe: 6 }, { update: 300, validationSharpe: 10 }, 18_000, minute);
     expect(handed.final).toBe(true);
-    expect(handed.description).toBe('final weights (update 826; within one standard error of the best on validation: validation Sharpe 6.00 against 10.00 at update 300, one standard error 5.41), sampled actions');
+    expect(handed.description).toBe('final weights (update 826; validation Sharpe 6.00, within one standard error (5.41) of the best, 10.00 at update 300), sampled actions');
   });
 
   it('hands the best copy when it leads by more than one standard error', () => {
     const handed = chooseHandedPolicy({ update: 826, validationSharpe: 4.5 }, { update: 300, validationSharpe: 10 }, 18_000, minute);
     expect(handed.final).toBe(false);
-    expect(handed.description).toBe('best validation Sharpe (update 300 of 826; the final weights scored more than one standard error lower: validation Sharpe 4.50 against 10.00 at update 300, one standard error 5.41), sampled actions');
+    expect(handed.description).toBe('best validation Sharpe (update 300 of 826: 10.00; final weights 4.50, more than one standard error (5.41) lower), sampled actions');
   });
 
   it('decides at the standard error itself (5.4056): a lead of 5.40 hands the final weights, 5.41 the copy', () => {
@@ -34,5 +35,17 @@ describe('chooseHandedPolicy', () => {
     expect(chooseHandedPolicy({ update: 40, validationSharpe: 3 }, { update: 40, validationSharpe: 3 }, 18_000, minute))
       .toEqual({ final: true, description: 'final weights (update 40), also the best on validation, sampled actions' });
     expect(chooseHandedPolicy({ update: 40, validationSharpe: 3 }, undefined, 18_000, minute).final).toBe(true);
+  });
+
+  it('describes itself within the result schema at any size (a 218-character text once failed a run)', () => {
+    for (const [finalSharpe, bestSharpe] of [[-123_456.78, 987_654.32], [-1.5, 1e9]]) {
+      for (const handed of [
+        chooseHandedPolicy({ update: 123_456_789, validationSharpe: finalSharpe }, { update: 98_765_432, validationSharpe: bestSharpe }, 18_000, minute),
+        chooseHandedPolicy({ update: 123_456_789, validationSharpe: bestSharpe - 1 }, { update: 98_765_432, validationSharpe: bestSharpe }, 18_000, minute),
+      ]) {
+        const result = { policy: handed.description, testSharpe: 1, testReturnPct: 1, testMaxDrawdownPct: 1, testTrades: 1, buyAndHoldTestSharpe: 0, randomTestSharpe: -300 };
+        expect(policyResultSchema.safeParse(result).success, handed.description).toBe(true);
+      }
+    }
   });
 });
