@@ -12,6 +12,7 @@ import { mergeSettings } from '../../shared/settings/resolve.ts';
 import type { RlOptions } from '../../shared/settings/rl.ts';
 import { evaluateSplits, SELECTION_POLICY, splitFigures } from '../../core/rl/evaluation.ts';
 import { layoutFor, maskGeneratorFor, RlTraining } from '../../core/rl/training.ts';
+import { chooseHandedPolicy, type HandedPolicy } from '../../core/rl/handed-policy.ts';
 import type { NetworkState } from '../../core/compute/network.ts';
 import type { ComputeBackend } from '../../core/compute/types.ts';
 import type { TrainingMode } from '../../shared/run.ts';
@@ -68,6 +69,8 @@ export interface ThroughputResult {
   test?: Record<string, number>;
   /** Test figures of the best-on-validation policy, with the update that produced it. */
   bestTest?: Record<string, number>;
+  /** Which of the two the run hands the user (the trainer's rule, handed-policy.ts), and how it was chosen. */
+  handed?: HandedPolicy;
   /** Where the trainer's thread spent the measured time, as fractions of it. */
   profile: Record<string, number>;
 }
@@ -124,7 +127,12 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       market: data, params: DEFAULT_ENV_PARAMS, backend: backends.evaluation, state, splits: [split],
       segments: config.evaluationSegments, sampling: Random.derive(options.seed, stream), randomSeed: Random.derive(options.seed, 1000).nextUint32(), maskInvalidActions: config.maskInvalidActions,
     }).then(([result]) => result);
-    const considerBest = async () => training.considerBest((await evaluation(training.state, 'validation', 3000 + training.counters.updates)).metrics[SELECTION_POLICY].sharpe);
+    /** Evaluates the current policy on validation, keeps it when best so far, and returns that evaluation. */
+    const considerBest = async () => {
+      const validation = await evaluation(training.state, 'validation', 3000 + training.counters.updates);
+      training.considerBest(validation.metrics[SELECTION_POLICY].sharpe);
+      return validation;
+    };
     const loop = new RunLoop({
       budget: { seconds: options.seconds },
       priorMs: 0,
@@ -167,10 +175,11 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       profile,
     };
     if (options.evaluate) {
-      await considerBest();
+      const finalValidation = (await considerBest()).metrics[SELECTION_POLICY];
       result.test = splitFigures(await evaluation(training.state, 'test', 2000));
       const best = training.best!;
       result.bestTest = { update: best.update, validationSharpeSampled: best.validationSharpe, ...splitFigures(await evaluation(best.state, 'test', 2000)) };
+      result.handed = chooseHandedPolicy({ update: training.counters.updates, validationSharpe: finalValidation.sharpe }, best, finalValidation.steps, data.barIntervalMs);
     }
     return result;
   } finally {
