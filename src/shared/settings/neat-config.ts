@@ -48,7 +48,10 @@ export const genomeSettings = section(
     numHidden: integer(0, 256, { doc: 'Hidden nodes in every initial genome.', default: 0, fixedOnResume: true }),
     feedForward: boolean({ doc: 'Only acyclic networks; false allows recurrent connections.', default: true, fixedOnResume: true }),
     initialConnection: choice(initialConnectionKinds, { doc: "Connectivity of initial genomes (neat-python's names).", default: 'partial_direct', fixedOnResume: true }),
-    initialConnectionFraction: fraction({ doc: 'Fraction of the full connection set for partial_* initial genomes.', default: 0.5, fixedOnResume: true }),
+    // 0.05 (about 18 of a single network's 366 input-output pairs): networks start as few-feature
+    // rules, which learned on every market tried, where half-connected ones drowned the slow signal
+    // in one-minute noise (docs/neat.md, session 8). neat-python's partial_* takes the fraction as given.
+    initialConnectionFraction: fraction({ doc: 'Fraction of the full connection set for partial_* initial genomes.', default: 0.05, fixedOnResume: true }),
     activationDefault: choice([...activationNames, 'random'], { doc: 'Activation of new nodes (random: any of activationOptions).', default: 'tanh' }),
     activationOptions: choiceList(activationNames, 1, { doc: 'Activations a mutation may choose.', default: ['tanh', 'sigmoid', 'relu', 'identity', 'clamped', 'gauss'] }),
     activationMutateRate: fraction({ doc: 'Probability per node and generation of a new activation.', default: 0.05 }),

@@ -21,7 +21,9 @@ const weight = (doc: string, fallback: number) => number(0, 1000, { doc, default
 export const neatSettings = section('NEAT run settings.', {
   topology: choice(['coevolution', 'single'], {
     doc: 'coevolution: two co-evolved populations (macro -> signal, micro -> action); single: one network on all features.',
-    default: 'coevolution', fixedOnResume: true, form: { label: 'Topology' },
+    // single by default: with sparse initial genomes it learned on every market tried; co-evolution's
+    // micro genomes are scored with a partner that changes every generation (docs/neat.md, session 8).
+    default: 'single', fixedOnResume: true, form: { label: 'Topology' },
   }),
   selection: choice(['fitness', 'nsga2'], {
     doc: 'fitness: scalar fitness; nsga2: NSGA-II ranking on the objectives within the speciated population.',

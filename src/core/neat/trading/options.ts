@@ -19,14 +19,15 @@ export const optimizedFlags: NeatFlags = defaultsOf(neatSettings.fields.flags, '
 export const defaultRunOptions: NeatRunOptions = defaultsOf(neatSettings);
 
 /**
- * The NEAT-std benchmark workload, pinned: co-evolution, two populations of 50, 6 envs x 150 steps,
- * and the fitness weights it was defined with (drawdown penalty 0.5, the default until the run
- * defaults changed so that NEAT learns to trade). Benchmarks pass these options, not `{}`.
+ * The NEAT-std benchmark workload, pinned: co-evolution, two populations of 50 half-connected
+ * genomes, 6 envs x 150 steps, and the fitness weights it was defined with (drawdown penalty 0.5).
+ * The run defaults have since changed so that NEAT learns to trade (one sparse network, no drawdown
+ * penalty); benchmarks pass these options, not `{}`.
  */
 export const neatStdWorkloadOptions = {
   topology: 'coevolution', selection: 'fitness', envsPerGenome: 6, stepsPerEpisode: 150, macroSignalSize: 4, representatives: 1,
   fitness: { returnWeight: 1, drawdownPenalty: 0.5, turnoverPenalty: 0.05 },
-  neat: { populationSize: 50 },
+  neat: { populationSize: 50, genome: { initialConnectionFraction: 0.5 } },
 } as const;
 
 /** Validates `RunConfig.options` for the NEAT trainer and fills defaults from `base`; throws a SettingsError naming every bad key. */

@@ -61,6 +61,7 @@ describe('NEAT run options', () => {
     // Saved options round-trip, and only the resume-safe subset may change.
     const saved = resolveRunOptions(storableOptions(options));
     expect(checkResumeOverrides(saved, resolveRunOptions({ envsPerGenome: 4, env: { takerFee: 0.002 }, neat: { genome: { weight: { mutatePower: 0.1 } } } }))).toEqual(['neat.genome.weight.mutatePower']);
-    expect(() => checkResumeOverrides(saved, resolveRunOptions({ topology: 'single' }))).toThrow(/topology: cannot change when resuming/);
+    expect(options.topology).toBe('single');
+    expect(() => checkResumeOverrides(saved, resolveRunOptions({ topology: 'coevolution' }))).toThrow(/topology: cannot change when resuming/);
   });
 });

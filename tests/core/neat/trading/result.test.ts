@@ -12,7 +12,8 @@ import { Random } from '../../../../src/core/random.ts';
 import { regimeMarket } from '../../../fixtures/market.ts';
 
 const market = regimeMarket(900, 3);
-const options = { envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
+// Co-evolution (not the default topology): these tests follow both populations, partners and the macro signal cache.
+const options = { topology: 'coevolution', envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
 
 function record(config: RunConfigInput, resume?: Uint8Array) {
   const recorded = { metrics: [] as MetricSample[], evaluations: [] as EvaluationReport[], saved: [] as Uint8Array[] };

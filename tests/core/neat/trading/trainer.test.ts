@@ -10,7 +10,8 @@ import { regimeMarket } from '../../../fixtures/market.ts';
 import { expectDeclaredFigures } from '../../../fixtures/summary-figures.ts';
 
 const market = regimeMarket(900, 3);
-const options = { envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
+// Co-evolution (not the default topology): these tests follow both populations, partners and the macro signal cache.
+const options = { topology: 'coevolution', envsPerGenome: 3, stepsPerEpisode: 40, evaluationInterval: 2, checkpointInterval: 2, neat: { populationSize: 12 } };
 
 interface Recorded {
   metrics: MetricSample[];
@@ -68,7 +69,9 @@ describe('NEAT trainer', () => {
     const test = recorded.evaluations[3];
     expect(test.curves.map((curve) => curve.policy)).toEqual(['champion', 'buy-and-hold']);
     expect(test.bars).toBe(market.splits.test.end - market.splits.test.start);
-    expect(outcome.summary.finalEquity).toBe(test.stats[0].finalEquity);
+    // The run hands the champion chosen on validation, at whichever evaluation it was found.
+    const chosen = recorded.evaluations.find((report) => report.split === 'test' && report.step === outcome.summary.extra.championGeneration)!;
+    expect(outcome.summary.finalEquity).toBe(chosen.stats[0].finalEquity);
     expect(recorded.saved).toHaveLength(3); // generations 2 and 4, and at the end
     expect(decodeCheckpoint(recorded.saved[2]).generation).toBe(4);
     // The champion can be exported from the checkpoint alone: both networks, as JSON and as graphs.
@@ -81,7 +84,7 @@ describe('NEAT trainer', () => {
     expect(recorded.devices[0]).toMatch(/1 evaluation thread \(flags: compiled\+genomeCache\+batchedEnvs\)/);
     // Its own figures are those the shared declaration names, of their declared types.
     expectDeclaredFigures(neatSummaryFigures, outcome.summary);
-    expect(neatFigures(outcome.summary)).toMatchObject({ generations: 4, testSharpe: test.stats[0].sharpe, topology: 'coevolution', solved: false });
+    expect(neatFigures(outcome.summary)).toMatchObject({ generations: 4, testSharpe: chosen.stats[0].sharpe, topology: 'coevolution', solved: false });
   });
 
   it('a run stopped and resumed from its checkpoint ends identical to an uninterrupted run', async () => {
