@@ -240,7 +240,8 @@ export async function runNeatBench(): Promise<Record<string, unknown>> {
   const perPopulation = optimizedTwo.reports.map((report) => (report.reproductionMs + report.speciationMs) / report.populations.length);
   const two = generationSummary(optimizedTwo);
   const one = generationSummary(optimizedOne);
-  const moo = await runGenerations(market, { topology: 'single', selection: 'nsga2', neat: { populationSize: 167 } }, optimizedFlags, 2, 3, 10);
+  // NEAT-moo as defined before the run defaults moved to sparse initial genomes (session 8).
+  const moo = await runGenerations(market, { topology: 'single', selection: 'nsga2', neat: { populationSize: 167, genome: { initialConnectionFraction: 0.5 } } }, optimizedFlags, 2, 3, 10);
   const stdRun = optimizedTwo.run;
   const capacityAfter = await parallelCapacity();
   return {
