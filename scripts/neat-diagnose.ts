@@ -6,8 +6,8 @@ import { DatasetStore } from '../src/host/datasets/store.ts';
 import { Random } from '../src/core/random.ts';
 import { runWindow, type ObservationPolicy } from '../src/core/env/evaluate.ts';
 import { envParamsOf, resolveRunOptions } from '../src/core/neat/trading/options.ts';
-import { MACRO_FEATURES } from '../src/core/features/macro.ts';
-import { ACTIONS, POSITION_INDEX } from '../src/core/env/observation.ts';
+import { featureRule } from '../src/core/env/fixed-rules.ts';
+import { ACTIONS } from '../src/core/env/observation.ts';
 
 const dataset = process.argv[2] ?? 'default';
 const dataDir = process.argv[3] ?? '/tmp/traindeck-diagnose';
@@ -16,12 +16,6 @@ const options = resolveRunOptions(JSON.parse(process.argv[4] ?? '{}'));
 const params = envParamsOf(options);
 const { returnWeight, drawdownPenalty, turnoverPenalty } = options.fitness;
 
-const featureIndex = (name: string) => MACRO_FEATURES.findIndex((feature) => feature.name === name);
-/** Long while a macro feature is above zero, flat otherwise. */
-const momentum = (name: string): ObservationPolicy => {
-  const index = featureIndex(name);
-  return (observation) => (observation[index] > 0 ? ACTIONS.BUY : ACTIONS.SELL);
-};
 const randomPolicy = (seed: number): ObservationPolicy => {
   const random = new Random(seed);
   return () => random.nextInt(3);
@@ -29,13 +23,12 @@ const randomPolicy = (seed: number): ObservationPolicy => {
 const policies: Record<string, () => ObservationPolicy> = {
   'never trade': () => () => ACTIONS.HOLD,
   'buy and hold': () => () => ACTIONS.BUY,
-  'momentum ret_60': () => momentum('ret_60'),
-  'momentum ret_240': () => momentum('ret_240'),
-  'momentum ema_60_240': () => momentum(MACRO_FEATURES[15].name),
-  'momentum ema_240_960': () => momentum(MACRO_FEATURES[17].name),
+  'momentum ret_60': () => featureRule('ret_60'),
+  'momentum ret_240': () => featureRule('ret_240'),
+  'momentum ema_60_240': () => featureRule('ema_cross_60_240'),
+  'momentum ema_240_960': () => featureRule('ema_cross_240_960'),
   random: () => randomPolicy(7),
 };
-void POSITION_INDEX;
 
 // Training fitness as the trainer computes it, per window; then means over 6-window generations.
 const random = new Random(11);

@@ -1,6 +1,6 @@
 // The learning bench's verdicts and statistics, computed by hand, and its command line.
 import { describe, expect, it } from 'vitest';
-import { beatsBaselines, spreadOf } from '../../../src/cli/bench/learning.ts';
+import { beatsBaselines, seedsNeeded, spreadOf } from '../../../src/cli/bench/learning.ts';
 import { parseBenchArguments } from '../../../src/cli/bench.ts';
 
 describe('learning bench', () => {
@@ -12,6 +12,10 @@ describe('learning bench', () => {
     expect(beatsBaselines({ buyAndHoldTestSharpe: 5, randomTestSharpe: -300, testSharpe: 4 })).toBe(false);
     // The final weights are judged by their own Sharpe against the same baselines.
     expect(beatsBaselines({ ...baselines, testSharpe: 8 }, -4.6)).toBe(false);
+  });
+
+  it('asks for two thirds of the seeds, rounded up: 2 of 3, 6 of 9', () => {
+    expect([1, 2, 3, 4, 6, 9].map(seedsNeeded)).toEqual([1, 2, 2, 3, 4, 6]);
   });
 
   it('gives the median and quartiles by linear interpolation', () => {
