@@ -115,6 +115,13 @@ describe('traindeck data', () => {
     expect(JSON.parse(generated.stdout)).toMatchObject({ file, bars: 3000, params: { seed: 5, bars: 3000, volatility: 0.002 } });
     const imported = traindeck('data', 'import', file, '--name', 'generated', '--json');
     expect(JSON.parse(imported.stdout)).toMatchObject({ ok: true, rows: 3000, intervalMs: 60_000 });
+    const screen = traindeck('data', 'screen', 'generated', '--json');
+    expect(screen.code).toBe(0);
+    const parsed = JSON.parse(screen.stdout);
+    expect(parsed.rules.map((rule: { rule: string }) => rule.rule)).toEqual(['cash', 'buy-and-hold', 'long while ret_240 > 0', 'long while ema_cross_60_240 > 0', 'long while ema_cross_240_960 > 0']);
+    expect(['carries-over', 'cash-on-validation', 'reverses']).toContain(parsed.verdict);
+    expect(traindeck('data', 'screen', 'generated').stdout).toMatch(/validation Sharpe +test Sharpe[\s\S]*ranks first on validation/);
+    expect(traindeck('data', 'screen').code).toBe(2);
     expect(traindeck('data', 'generate', '--out', file, '--param', 'volatility=2').stderr).toMatch(/volatility must be in \(0, 0\.5\)/);
     expect(traindeck('data', 'generate', '--out', file, '--param', 'colour=1').code).toBe(2);
     expect(traindeck('data', 'rm', 'generated').code).toBe(0);

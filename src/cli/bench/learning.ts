@@ -7,7 +7,7 @@
 // whether what the validation split rewards carries over to the test split on that market at all.
 import { createHeadlessHost } from '../headless-host.ts';
 import { loadMarket } from '../../host/trainers/market.ts';
-import { screenMarket, type MarketScreen } from '../../core/env/fixed-rules.ts';
+import { describeScreenVerdict, screenMarket } from '../../core/env/fixed-rules.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { neatFigures } from '../../shared/figures/neat.ts';
 import type { PolicyResult, RunConfig, RunRecord, TrainingMode } from '../../shared/run.ts';
@@ -77,7 +77,7 @@ export async function runLearningBench(options: LearningBenchOptions): Promise<R
   try {
     for (const dataset of options.datasets) {
       const screen = screenMarket(await loadMarket({ dataDir, dataset }));
-      options.onProgress?.(`learning: ${dataset} ${describeScreen(screen)}`);
+      options.onProgress?.(`learning: ${dataset} fixed-rule screen: ${describeScreenVerdict(screen)}`);
       const byLearner: Record<string, unknown> = { marketScreen: screen };
       for (const learner of options.learners) {
         const rows: SeedRow[] = [];
@@ -129,12 +129,6 @@ function describeRow(row: SeedRow): string {
 /** Seeds a learner must pass on out of `seeds`: two thirds, rounded up (2 of 3, 6 of 9). */
 export function seedsNeeded(seeds: number): number {
   return Math.ceil((2 * seeds) / 3);
-}
-
-function describeScreen(screen: MarketScreen): string {
-  const { chosen, verdict } = screen;
-  const what = { 'carries-over': 'carries over to test', 'cash-on-validation': 'no rule beats cash on validation', reverses: 'reverses on test' }[verdict];
-  return `fixed-rule screen: ${chosen.rule} ranks first on validation (Sharpe ${chosen.validationSharpe.toFixed(2)}), test Sharpe ${chosen.testSharpe.toFixed(2)}: ${what}`;
 }
 
 function summarise(learner: LearnerName, rows: SeedRow[]): Record<string, unknown> {

@@ -1,4 +1,4 @@
-// `traindeck data import|list|info|rm`: the dataset store from the command line. A rejected import
+// `traindeck data import|list|info|screen|rm|generate`: the dataset store from the command line. A rejected import
 // prints every problem with its line and exits 1; usage mistakes exit 2.
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { DatasetError, datasetStoreFor, type DatasetInfo, type DatasetSummary } from '../../host/datasets/store.ts';
@@ -6,11 +6,14 @@ import { writeFile } from 'node:fs/promises';
 import { DEFAULT_MARKET_PARAMS, generateRegimeMarket, validateMarketParams, type RegimeMarketParams } from '../../core/market/generator.ts';
 import type { OhlcvSeries } from '../../core/market/series.ts';
 import { integerOption, parseCommandArguments, UsageError } from '../arguments.ts';
+import { describeScreenVerdict, screenMarket, type MarketScreen } from '../../core/env/fixed-rules.ts';
 
 export const dataUsage = `Usage:
   traindeck data import FILE [--name NAME] [--json]   import an OHLCV CSV (all or nothing)
   traindeck data list [--json]                        datasets in the store
   traindeck data info NAME [--json]                   rows, span, interval, gaps, price and return statistics
+  traindeck data screen NAME [--json]                 the fixed-rule screen: cash, buy-and-hold and three
+                                                      trend rules on the validation and test splits
   traindeck data rm NAME                              delete an imported dataset
   traindeck data generate --out FILE.csv [--seed N] [--bars N] [--param KEY=VALUE]...
                                                       write a synthetic regime-switching market as a
@@ -67,6 +70,13 @@ export async function dataCommand(args: string[]): Promise<number> {
         print(info, describe(info));
         return 0;
       }
+      case 'screen': {
+        if (operands.length !== 1) throw new UsageError('data screen takes one NAME');
+        if (!values.json && process.stderr.isTTY) process.stderr.write(`Computing features of "${operands[0]}" (cached after the first time)...\n`);
+        const screen = screenMarket(await store.loadMarketData(operands[0]));
+        print({ dataset: operands[0], ...screen }, describeScreen(screen));
+        return 0;
+      }
       case 'rm': {
         if (operands.length !== 1) throw new UsageError('data rm takes one NAME');
         await store.remove(operands[0]);
@@ -85,7 +95,7 @@ export async function dataCommand(args: string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new UsageError(action === undefined ? 'data needs an action: import, list, info, rm or generate' : `unknown data action "${action}" (actions: import, list, info, rm, generate)`);
+        throw new UsageError(action === undefined ? 'data needs an action: import, list, info, screen, rm or generate' : `unknown data action "${action}" (actions: import, list, info, screen, rm, generate)`);
     }
   } catch (error) {
     if (error instanceof DatasetError) {
@@ -94,6 +104,13 @@ export async function dataCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** The screen as a table, annualised Sharpe ratios, then its verdict. */
+function describeScreen(screen: MarketScreen): string {
+  const header = `${'rule'.padEnd(34)}${'validation Sharpe'.padStart(18)}${'test Sharpe'.padStart(13)}${'test return'.padStart(13)}${'test trades'.padStart(13)}`;
+  const rows = screen.rules.map((rule) => `${rule.rule.padEnd(34)}${rule.validationSharpe.toFixed(2).padStart(18)}${rule.testSharpe.toFixed(2).padStart(13)}${`${rule.testReturnPct.toFixed(2)} %`.padStart(13)}${String(rule.testTrades).padStart(13)}`);
+  return `${[header, ...rows].join('\n')}\n${describeScreenVerdict(screen)}\n`;
 }
 
 function listLine(dataset: DatasetSummary): string {

@@ -70,3 +70,15 @@ export function screenMarket(market: MarketData, params: EnvParams = DEFAULT_ENV
   ];
   return chooseOnValidation(rules);
 }
+
+const verdictText: Record<ScreenVerdict, string> = {
+  'carries-over': 'carries over to test',
+  'cash-on-validation': 'no rule beats cash on validation',
+  reverses: 'reverses on test: the test split punishes what validation rewards',
+};
+
+/** One line: which rule validation ranks first, its test Sharpe and the verdict. */
+export function describeScreenVerdict(screen: MarketScreen): string {
+  const { chosen, verdict } = screen;
+  return `${chosen.rule} ranks first on validation (Sharpe ${chosen.validationSharpe.toFixed(2)}), test Sharpe ${chosen.testSharpe.toFixed(2)}: ${verdictText[verdict]}`;
+}
