@@ -7,6 +7,7 @@ import type { RlSummaryFigures } from '../../shared/figures/rl.ts';
 import type { AutoCache } from '../compute/auto.ts';
 import type { EnvParams } from '../env/params.ts';
 import { createEnvParams } from '../env/create-params.ts';
+import { policyResult, statsFromMetrics } from '../env/evaluation-report.ts';
 import type { MarketData } from '../features/market-data.ts';
 import { contextLoopOptions, RunLoop } from '../run-loop.ts';
 import { Random } from '../random.ts';
@@ -167,7 +168,7 @@ async function trainLoop(
     { update: training.counters.updates, validationSharpe: validation.metrics[SELECTION_POLICY].sharpe }, best,
     validation.metrics[SELECTION_POLICY].steps, market.barIntervalMs,
   );
-  const result = test && bestTest && handed ? policyResult(test, handed.final ? test : bestTest, handed) : undefined;
+  const result = test && bestTest && handed ? handedResult(test, handed.final ? test : bestTest, handed) : undefined;
   return {
     stopped,
     summary: loop.summary<RlSummaryFigures>({
@@ -210,19 +211,15 @@ function testFigures(test: SplitEvaluation): Partial<RlSummaryFigures> {
   };
 }
 
-/** The one result the run hands the user (see handed-policy.ts), sampled as trained, on the test split, which never chose. */
-function policyResult(finalTest: SplitEvaluation, handedTest: SplitEvaluation, handed: HandedPolicy): PolicyResult {
-  const metrics = handedTest.metrics[SELECTION_POLICY];
-  return {
-    policy: handed.description,
-    testSharpe: metrics.sharpe,
-    testReturnPct: metrics.totalReturn * 100,
-    testMaxDrawdownPct: metrics.maxDrawdown * 100,
-    testTrades: metrics.trades,
-    buyAndHoldTestSharpe: handedTest.metrics['buy-and-hold'].sharpe,
-    randomTestSharpe: handedTest.metrics.random.sharpe,
-    ...(handed.final ? {} : { finalPolicyTestSharpe: finalTest.metrics[SELECTION_POLICY].sharpe }),
-  };
+/** The one result the run hands the user (policyResult; see handed-policy.ts), sampled as trained, on the test split, which never chose. */
+function handedResult(finalTest: SplitEvaluation, handedTest: SplitEvaluation, handed: HandedPolicy): PolicyResult {
+  return policyResult(
+    handed.description,
+    statsFromMetrics(SELECTION_POLICY, handedTest.metrics[SELECTION_POLICY]),
+    statsFromMetrics('buy-and-hold', handedTest.metrics['buy-and-hold']),
+    statsFromMetrics('random', handedTest.metrics.random),
+    handed.final ? undefined : finalTest.metrics[SELECTION_POLICY].sharpe,
+  );
 }
 
 function layout(config: RlSettings): number {

@@ -12,6 +12,7 @@ import type { TrainerEntry, TrainerRunContext } from '../../trainer.ts';
 import { restoreFrom } from '../../checkpoint-integrity.ts';
 import { considerChampion, currentChampion, evaluateChampion, runChampion, type ChampionEvaluation } from './champion.ts';
 import { randomCurve } from '../../env/evaluate.ts';
+import { policyResult, statsFromMetrics } from '../../env/evaluation-report.ts';
 import { Random } from '../../random.ts';
 import type { PolicyResult } from '../../../shared/run.ts';
 import type { NeatSummaryFigures } from '../../../shared/figures/neat.ts';
@@ -166,7 +167,7 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
   } finally {
     await strategy.close();
   }
-  const result = chosenTest && run.chosen ? policyResult(run.chosen.generation, run.chosen.validationSharpe, chosenTest, lastTest, market, params, config.seed) : undefined;
+  const result = chosenTest && run.chosen ? championResult(run.chosen.generation, run.chosen.validationSharpe, chosenTest, lastTest, market, params, config.seed) : undefined;
   const seconds = loop.elapsedMs() / 1000;
   return {
     stopped: outcome.stopped,
@@ -200,19 +201,14 @@ export const runNeatTrainer: TrainerEntry<NeatResources> = async (context) => {
 /** Seed stream of the random baseline on the test split (fixed per run seed, like the RL trainer's). */
 const RANDOM_BASELINE_STREAM = 1000;
 
-/** The uniform result of a run: the chosen champion on the test split beside both baselines. */
-export function policyResult(
+/** The uniform result of a run (policyResult): the chosen champion on the test split beside both baselines. */
+export function championResult(
   generation: number, validationSharpe: number, test: ChampionEvaluation, last: ChampionEvaluation | undefined, market: MarketData, params: EnvParams, seed: number,
 ): PolicyResult {
   const random = randomCurve(market, market.splits.test, Random.derive(seed, RANDOM_BASELINE_STREAM).nextUint32(), params);
-  return {
-    policy: `best validation Sharpe among generation champions (generation ${generation}, validation Sharpe ${validationSharpe.toFixed(2)})`,
-    testSharpe: test.champion.sharpe,
-    testReturnPct: test.champion.totalReturn * 100,
-    testMaxDrawdownPct: test.champion.maxDrawdown * 100,
-    testTrades: test.champion.trades,
-    buyAndHoldTestSharpe: test.buyAndHold.sharpe,
-    randomTestSharpe: random.metrics.sharpe,
-    ...(last && last.report.step !== generation ? { finalPolicyTestSharpe: last.champion.sharpe } : {}),
-  };
+  return policyResult(
+    `best validation Sharpe among generation champions (generation ${generation}, validation Sharpe ${validationSharpe.toFixed(2)})`,
+    statsFromMetrics('champion', test.champion), statsFromMetrics('buy-and-hold', test.buyAndHold), statsFromMetrics('random', random.metrics),
+    last && last.report.step !== generation ? last.champion.sharpe : undefined,
+  );
 }
