@@ -301,8 +301,12 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
   private handleWorkerMessage(run: LiveRun, raw: unknown): void {
     const parsed = workerToHostSchema.safeParse(raw);
     if (!parsed.success) {
+      if (run.brokeProtocol) return;
+      run.brokeProtocol = true;
       run.trainerError = `Trainer sent a malformed message: ${describeIssues(parsed.error).join('; ')}`;
-      run.process?.kill();
+      // Keep what the run has: a started trainer is asked to stop, so it checkpoints and sends its
+      // summary (killed only if it does not stop in time); the run then fails with this reason.
+      void this.stop(run.record.id);
       return;
     }
     const message: WorkerToHostMessage = parsed.data;
@@ -314,7 +318,7 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
           run.process?.kill();
           return;
         }
-        if (run.record.status === 'stopping') {
+        if (run.record.status === 'stopping' && !run.brokeProtocol) {
           run.process?.kill();
           return;
         }
@@ -348,7 +352,9 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
         run.trainerError = message.message;
         return;
       case 'done':
-        this.finish(run, message.outcome, undefined, { summary: message.summary, progress: message.outcome === 'completed' ? 1 : run.record.progress });
+        this.finish(run, run.brokeProtocol ? 'failed' : message.outcome, run.brokeProtocol ? run.trainerError : undefined, {
+          summary: message.summary, progress: message.outcome === 'completed' ? 1 : run.record.progress,
+        });
         return;
     }
   }
@@ -357,12 +363,13 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     clearTimeout(run.readyTimer);
     clearTimeout(run.stopTimer);
     if (finishedStatuses.includes(run.record.status)) return;
-    if (run.record.status === 'stopping') {
+    if (run.record.status === 'stopping' && !run.brokeProtocol) {
       const note = run.killedAfterTimeout ? `Trainer did not stop within ${this.options.stopTimeoutMs / 1000} s and was killed; no checkpoint was saved` : undefined;
       this.finish(run, 'stopped', note);
       return;
     }
-    const reason = exit.kind === 'crashed' ? exit.reason : 'Trainer process exited before finishing its run';
+    const reason = run.killedAfterTimeout ? `it did not stop within ${this.options.stopTimeoutMs / 1000} s and was killed; no checkpoint was saved`
+      : exit.kind === 'crashed' ? exit.reason : 'Trainer process exited before finishing its run';
     this.finish(run, 'failed', run.trainerError ? `${run.trainerError} (${reason})` : reason);
   }
 

@@ -37,6 +37,8 @@ export interface LiveRun {
   readyTimer: NodeJS.Timeout | undefined;
   killedAfterTimeout: boolean;
   trainerError: string | undefined;
+  /** The trainer sent a message the protocol does not allow: the run is being stopped and fails. */
+  brokeProtocol: boolean;
   finished: Promise<RunRecord>;
   resolveFinished: (record: RunRecord) => void;
 }
@@ -56,6 +58,7 @@ export function createLiveRun(record: RunRecord, resume: boolean): LiveRun {
     readyTimer: undefined,
     killedAfterTimeout: false,
     trainerError: undefined,
+    brokeProtocol: false,
     finished,
     resolveFinished,
   };

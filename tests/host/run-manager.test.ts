@@ -191,13 +191,41 @@ describe('RunManager', () => {
     expect((await manager.whenFinished(id)).error).toMatch(/Dataset "nope" not found/);
   });
 
-  it('kills a worker that sends a malformed message, failing the run', async () => {
+  it('kills a worker that sends a malformed message before it started (nothing to checkpoint), failing the run', async () => {
     const { manager, processes } = createManager();
     const { id } = manager.start(config);
     processes[0].say({ type: 'metrics', samples: 'lots' });
     const failed = await manager.whenFinished(id);
+    expect(processes[0].killed).toBe(true);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/malformed message/);
+  });
+
+  it('asks a running worker that sends a malformed message to stop, keeps its summary and fails the run with the reason', async () => {
+    const { manager, processes } = createManager({ stopTimeoutMs: 10_000 });
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    processes[0].say({ type: 'progress', fraction: 2 }); // over 1: refused
+    processes[0].say({ type: 'progress', fraction: 3 }); // asked once only
+    expect(processes[0].sent.filter((message) => message.type === 'stop')).toHaveLength(1);
+    expect(processes[0].killed).toBe(false);
+    processes[0].say({ type: 'done', outcome: 'stopped', summary });
+    processes[0].exit({ kind: 'clean' });
+    const failed = await manager.whenFinished(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/malformed message: .*fraction/);
+    expect(failed.summary).toMatchObject({ episodes: 10 });
+  });
+
+  it('kills a worker that broke the protocol and does not stop in time, saying so', async () => {
+    const { manager, processes } = createManager({ stopTimeoutMs: 20 });
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 });
+    processes[0].say({ type: 'evaluation', report: { split: 'nowhere' } });
+    const failed = await manager.whenFinished(id);
+    expect(processes[0].killed).toBe(true);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/malformed message.*did not stop within 0.02 s and was killed; no checkpoint was saved/);
   });
 
   it('refuses a worker speaking another protocol version', async () => {
