@@ -364,13 +364,16 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
     clearTimeout(run.stopTimer);
     if (finishedStatuses.includes(run.record.status)) return;
     if (run.record.status === 'stopping' && !run.brokeProtocol) {
-      const note = run.killedAfterTimeout ? `Trainer did not stop within ${this.options.stopTimeoutMs / 1000} s and was killed; no checkpoint was saved` : undefined;
-      this.finish(run, 'stopped', note);
+      this.finish(run, 'stopped', run.killedAfterTimeout ? this.killedAfterTimeoutNote() : undefined);
       return;
     }
-    const reason = run.killedAfterTimeout ? `it did not stop within ${this.options.stopTimeoutMs / 1000} s and was killed; no checkpoint was saved`
+    const reason = run.killedAfterTimeout ? this.killedAfterTimeoutNote()
       : exit.kind === 'crashed' ? exit.reason : 'Trainer process exited before finishing its run';
     this.finish(run, 'failed', run.trainerError ? `${run.trainerError} (${reason})` : reason);
+  }
+
+  private killedAfterTimeoutNote(): string {
+    return `Trainer did not stop within ${this.options.stopTimeoutMs / 1000} s and was killed; no checkpoint was saved`;
   }
 
   private finish(run: LiveRun, status: RunStatus, error: string | undefined, patch: Partial<RunRecord> = {}): void {
