@@ -20,7 +20,7 @@ import { InnovationTracker } from '../../core/neat/lib/innovation.ts';
 import { mutateAddNode } from '../../core/neat/lib/mutation.ts';
 import { createNetwork } from '../../core/neat/lib/network.ts';
 import { nsga2Rank } from '../../core/neat/lib/nsga2.ts';
-import { neatFlagNames, neatStdWorkloadOptions, originalFlags, optimizedFlags, resolveRunOptions, type NeatFlags } from '../../core/neat/trading/options.ts';
+import { neatFlagNames, neatMooWorkloadOptions, neatStdWorkloadOptions, originalFlags, optimizedFlags, resolveRunOptions, type NeatFlags } from '../../core/neat/trading/options.ts';
 import { NeatRun, type GenerationReport } from '../../core/neat/trading/run.ts';
 import { createEvaluationStrategy, evaluatorSetup, runNeatTrainer } from '../../core/neat/trading/trainer.ts';
 import { solveXor } from '../../core/neat/lib/xor.ts';
@@ -240,8 +240,7 @@ export async function runNeatBench(): Promise<Record<string, unknown>> {
   const perPopulation = optimizedTwo.reports.map((report) => (report.reproductionMs + report.speciationMs) / report.populations.length);
   const two = generationSummary(optimizedTwo);
   const one = generationSummary(optimizedOne);
-  // NEAT-moo as defined before the run defaults moved to sparse initial genomes (session 8).
-  const moo = await runGenerations(market, { topology: 'single', selection: 'nsga2', neat: { populationSize: 167, genome: { initialConnectionFraction: 0.5 } } }, optimizedFlags, 2, 3, 10);
+  const moo = await runGenerations(market, neatMooWorkloadOptions, optimizedFlags, 2, 3, 10);
   const stdRun = optimizedTwo.run;
   const capacityAfter = await parallelCapacity();
   return {

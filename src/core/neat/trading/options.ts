@@ -30,6 +30,15 @@ export const neatStdWorkloadOptions = {
   neat: { populationSize: 50, genome: { initialConnectionFraction: 0.5 } },
 } as const;
 
+/**
+ * The NEAT-moo benchmark workload, pinned like NEAT-std: one population of 167 half-connected
+ * genomes ranked by NSGA-II on return, drawdown and turnover, 6 envs x 150 steps.
+ */
+export const neatMooWorkloadOptions = {
+  topology: 'single', selection: 'nsga2', objectives: ['return', 'drawdown', 'turnover'], envsPerGenome: 6, stepsPerEpisode: 150,
+  neat: { populationSize: 167, genome: { initialConnectionFraction: 0.5 } },
+} as const;
+
 /** Validates `RunConfig.options` for the NEAT trainer and fills defaults from `base`; throws a SettingsError naming every bad key. */
 export function resolveRunOptions(input: unknown = {}, base: NeatRunOptions = defaultRunOptions): NeatRunOptions {
   // Explicitly set flags only, on top of the base's: unset ones follow the mode.
