@@ -118,9 +118,13 @@ describe('traindeck data', () => {
     const screen = traindeck('data', 'screen', 'generated', '--json');
     expect(screen.code).toBe(0);
     const parsed = JSON.parse(screen.stdout);
-    expect(parsed.rules.map((rule: { rule: string }) => rule.rule)).toEqual(['cash', 'buy-and-hold', 'long while ret_240 > 0', 'long while ema_cross_60_240 > 0', 'long while ema_cross_240_960 > 0']);
-    expect(['carries-over', 'cash-on-validation', 'reverses']).toContain(parsed.verdict);
-    expect(traindeck('data', 'screen', 'generated').stdout).toMatch(/validation Sharpe +test Sharpe[\s\S]*ranks first on validation/);
+    expect(parsed.rules).toHaveLength(122); // cash, buy-and-hold, two rules per macro feature
+    expect(parsed.rules.slice(0, 4).map((rule: { rule: string }) => rule.rule)).toEqual(['cash', 'buy-and-hold', 'long while ret_15 > 0', 'long while ret_15 < 0']);
+    expect(parsed).toMatchObject({ dataset: 'generated', earningOnTest: expect.any(Number), bestOnTest: { rule: expect.any(String) } });
+    expect(['nothing-earns-on-test', 'carries-over', 'cash-on-validation', 'reverses']).toContain(parsed.verdict);
+    const table = traindeck('data', 'screen', 'generated').stdout;
+    expect(table).toMatch(/the 10 of 120 feature rules ranked first on validation[\s\S]*validation Sharpe +test Sharpe[\s\S]*ranks first on validation[\s\S]*best on test/);
+    expect(table.trim().split('\n').length).toBeGreaterThanOrEqual(2 + 12 + 1);
     expect(traindeck('data', 'screen').code).toBe(2);
     expect(traindeck('data', 'generate', '--out', file, '--param', 'volatility=2').stderr).toMatch(/volatility must be in \(0, 0\.5\)/);
     expect(traindeck('data', 'generate', '--out', file, '--param', 'colour=1').code).toBe(2);

@@ -7,7 +7,7 @@
 // whether what the validation split rewards carries over to the test split on that market at all.
 import { createHeadlessHost } from '../headless-host.ts';
 import { loadMarket } from '../../host/trainers/market.ts';
-import { describeScreenVerdict, screenMarket } from '../../core/env/fixed-rules.ts';
+import { describeScreenVerdict, screenHeadline, screenMarket } from '../../core/env/fixed-rules.ts';
 import { resolveDataDir } from '../../host/data-dir.ts';
 import { neatFigures } from '../../shared/figures/neat.ts';
 import type { PolicyResult, RunConfig, RunRecord, TrainingMode } from '../../shared/run.ts';
@@ -78,7 +78,7 @@ export async function runLearningBench(options: LearningBenchOptions): Promise<R
     for (const dataset of options.datasets) {
       const screen = screenMarket(await loadMarket({ dataDir, dataset }));
       options.onProgress?.(`learning: ${dataset} fixed-rule screen: ${describeScreenVerdict(screen)}`);
-      const byLearner: Record<string, unknown> = { marketScreen: screen };
+      const byLearner: Record<string, unknown> = { marketScreen: screenHeadline(screen) };
       for (const learner of options.learners) {
         const rows: SeedRow[] = [];
         for (const seed of options.seeds) {

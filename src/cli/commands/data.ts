@@ -6,14 +6,15 @@ import { writeFile } from 'node:fs/promises';
 import { DEFAULT_MARKET_PARAMS, generateRegimeMarket, validateMarketParams, type RegimeMarketParams } from '../../core/market/generator.ts';
 import type { OhlcvSeries } from '../../core/market/series.ts';
 import { integerOption, parseCommandArguments, UsageError } from '../arguments.ts';
-import { describeScreenVerdict, screenMarket, type MarketScreen } from '../../core/env/fixed-rules.ts';
+import { describeScreenVerdict, screenMarket, screenRules, type MarketScreen } from '../../core/env/fixed-rules.ts';
 
 export const dataUsage = `Usage:
   traindeck data import FILE [--name NAME] [--json]   import an OHLCV CSV (all or nothing)
   traindeck data list [--json]                        datasets in the store
   traindeck data info NAME [--json]                   rows, span, interval, gaps, price and return statistics
-  traindeck data screen NAME [--json]                 the fixed-rule screen: cash, buy-and-hold and three
-                                                      trend rules on the validation and test splits
+  traindeck data screen NAME [--json]                 the fixed-rule screen: cash, buy-and-hold and two
+                                                      rules per macro feature on the validation and
+                                                      test splits (does validation's choice earn on test?)
   traindeck data rm NAME                              delete an imported dataset
   traindeck data generate --out FILE.csv [--seed N] [--bars N] [--param KEY=VALUE]...
                                                       write a synthetic regime-switching market as a
@@ -73,7 +74,9 @@ export async function dataCommand(args: string[]): Promise<number> {
       case 'screen': {
         if (operands.length !== 1) throw new UsageError('data screen takes one NAME');
         if (!values.json && process.stderr.isTTY) process.stderr.write(`Computing features of "${operands[0]}" (cached after the first time)...\n`);
-        const screen = screenMarket(await store.loadMarketData(operands[0]));
+        const market = await store.loadMarketData(operands[0]);
+        if (!values.json && process.stderr.isTTY) process.stderr.write(`Trading ${2 + screenRules.length} fixed rules over the validation and test splits...\n`);
+        const screen = screenMarket(market);
         print({ dataset: operands[0], ...screen }, describeScreen(screen));
         return 0;
       }
@@ -106,11 +109,18 @@ export async function dataCommand(args: string[]): Promise<number> {
   }
 }
 
-/** The screen as a table, annualised Sharpe ratios, then its verdict. */
+/** Rows the screen table shows: cash, buy-and-hold, the rules validation ranks first, and the best on test. */
+const SCREEN_TABLE_RULES = 10;
+
+/** The screen as a table of annualised Sharpe ratios (the rules validation ranks first), then its verdict. */
 function describeScreen(screen: MarketScreen): string {
-  const header = `${'rule'.padEnd(34)}${'validation Sharpe'.padStart(18)}${'test Sharpe'.padStart(13)}${'test return'.padStart(13)}${'test trades'.padStart(13)}`;
-  const rows = screen.rules.map((rule) => `${rule.rule.padEnd(34)}${rule.validationSharpe.toFixed(2).padStart(18)}${rule.testSharpe.toFixed(2).padStart(13)}${`${rule.testReturnPct.toFixed(2)} %`.padStart(13)}${String(rule.testTrades).padStart(13)}`);
-  return `${[header, ...rows].join('\n')}\n${describeScreenVerdict(screen)}\n`;
+  const [cash, buyAndHold, ...features] = screen.rules;
+  const ranked = [...features].sort((a, b) => b.validationSharpe - a.validationSharpe).slice(0, SCREEN_TABLE_RULES);
+  const shown = [cash, buyAndHold, ...ranked, ...(ranked.includes(screen.bestOnTest) || screen.bestOnTest === buyAndHold ? [] : [screen.bestOnTest])];
+  const header = `${'rule'.padEnd(40)}${'validation Sharpe'.padStart(18)}${'test Sharpe'.padStart(13)}${'test return'.padStart(13)}${'test trades'.padStart(13)}`;
+  const rows = shown.map((rule) => `${rule.rule.padEnd(40)}${rule.validationSharpe.toFixed(2).padStart(18)}${rule.testSharpe.toFixed(2).padStart(13)}${`${rule.testReturnPct.toFixed(2)} %`.padStart(13)}${String(rule.testTrades).padStart(13)}`);
+  const note = `Cash, buy-and-hold, the ${ranked.length} of ${features.length} feature rules ranked first on validation and the best on test (--json lists all).`;
+  return `${note}\n${[header, ...rows].join('\n')}\n${describeScreenVerdict(screen)}\n`;
 }
 
 function listLine(dataset: DatasetSummary): string {

@@ -1,6 +1,10 @@
-// The learning bench's verdicts and statistics, computed by hand, and its command line.
+// The learning bench's verdicts and statistics, computed by hand, its command line, and its report's
+// per-dataset screen (a bench with no learners, so no runs).
 import { describe, expect, it } from 'vitest';
-import { beatsBaselines, seedsNeeded, spreadOf } from '../../../src/cli/bench/learning.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beatsBaselines, runLearningBench, seedsNeeded, spreadOf } from '../../../src/cli/bench/learning.ts';
 import { parseBenchArguments } from '../../../src/cli/bench.ts';
 
 describe('learning bench', () => {
@@ -38,4 +42,20 @@ describe('learning bench', () => {
     expect(() => parseBenchArguments(['learning', '--learners', 'dqn'])).toThrow(/--learners takes reinforce, ppo, neat/);
     expect(() => parseBenchArguments(['learning', '--mode', 'fast'])).toThrow(/--mode takes optimized or original; got "fast"/);
   });
+});
+
+describe('learning bench report', () => {
+  it('screens each dataset first and keeps the screen\'s headline, not its 122 rows', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'traindeck-learning-bench-'));
+    try {
+      const lines: string[] = [];
+      const report = await runLearningBench({ datasets: ['default'], seeds: [1], seconds: 1, learners: [], dataDir, keepRuns: false, onProgress: (line) => lines.push(line) });
+      const screen = (report.datasets as Record<string, { marketScreen: Record<string, unknown> }>).default.marketScreen;
+      expect(screen).not.toHaveProperty('rules');
+      expect(screen).toMatchObject({ verdict: 'carries-over', featureRuleCount: 120, buyAndHold: { rule: 'buy-and-hold' }, chosen: { rule: expect.stringMatching(/^long while /) } });
+      expect(lines[0]).toMatch(/^learning: default fixed-rule screen: .* ranks first on validation .* carries over to test$/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
