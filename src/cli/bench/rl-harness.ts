@@ -179,7 +179,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       result.test = splitFigures(await evaluation(training.state, 'test', 2000));
       const best = training.best!;
       result.bestTest = { update: best.update, validationSharpeSampled: best.validationSharpe, ...splitFigures(await evaluation(best.state, 'test', 2000)) };
-      result.handed = chooseHandedPolicy({ update: training.counters.updates, validationSharpe: finalValidation.sharpe }, best, finalValidation.steps, data.barIntervalMs);
+      result.handed = chooseHandedPolicy({ update: training.counters.updates, validationSharpe: finalValidation.sharpe, validationTrades: finalValidation.trades }, best, finalValidation.steps, data.barIntervalMs);
     }
     return result;
   } finally {

@@ -165,7 +165,7 @@ async function trainLoop(
   }
   const validation = lastEvaluation?.find((split) => split.split === 'validation');
   const handed = validation && chooseHandedPolicy(
-    { update: training.counters.updates, validationSharpe: validation.metrics[SELECTION_POLICY].sharpe }, best,
+    { update: training.counters.updates, validationSharpe: validation.metrics[SELECTION_POLICY].sharpe, validationTrades: validation.metrics[SELECTION_POLICY].trades }, best,
     validation.metrics[SELECTION_POLICY].steps, market.barIntervalMs,
   );
   const result = test && bestTest && handed ? handedResult(test, handed.final ? test : bestTest, handed) : undefined;
