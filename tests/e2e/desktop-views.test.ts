@@ -1,6 +1,7 @@
 // End to end, the desktop views in serve mode: start a compare-both pair from New run, watch both
-// panels and the summary table fill, see both paths' learning curves overlaid, stop, find the runs in History after a server restart, and
-// export a CSV. Screenshots for the README are saved when TRAINDECK_SCREENSHOTS is set.
+// panels and the summary table fill, stop, find the runs in History after a server restart, export a
+// CSV, and see a NEAT pair's learning curves overlaid. Screenshots for the README are saved when
+// TRAINDECK_SCREENSHOTS is set.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -63,21 +64,6 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     }
   });
 
-  it('overlays both paths\' validation and test Sharpe on one time axis in the compare view (NEAT, original and optimized)', async () => {
-    await page.goto(serve.url);
-    await page.getByTestId('nav-new-run').click();
-    await page.getByTestId('new-run-trainer').selectOption('neat');
-    await page.getByTestId('new-run-mode').selectOption('compare');
-    await page.getByTestId('new-run-budget').fill('5');
-    await page.getByTestId('new-run-seeds').fill('1');
-    await page.getByTestId('new-run-start').click();
-    await expect.poll(() => page.getByTestId('compare-panel-optimized').locator('.status').textContent(), { timeout: 120_000 }).toBe('completed');
-    const labels = async () => (await page.getByTestId('compare-learning').getAttribute('data-labels'))?.split('|').sort();
-    await expect.poll(labels, { timeout: 30_000 }).toEqual(['optimized · Test Sharpe', 'optimized · Validation Sharpe', 'original · Test Sharpe', 'original · Validation Sharpe']);
-    // at least one evaluation per line
-    expect(Number(await page.getByTestId('compare-learning').getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
-  }, 180_000);
-
   it('stops a run, keeps the history across a server restart, and exports a CSV', async () => {
     await page.getByTestId('nav-dashboard').click();
     await page.getByTestId('seconds-input').fill('120');
@@ -118,4 +104,19 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     await expect.poll(() => rows.count()).toBe(2);
     expect(pageErrors).toEqual([]);
   });
+
+  it('overlays both paths\' validation and test Sharpe on one time axis in the compare view (NEAT, original and optimized)', async () => {
+    await page.goto(serve.url);
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('new-run-trainer').selectOption('neat');
+    await page.getByTestId('new-run-mode').selectOption('compare');
+    await page.getByTestId('new-run-budget').fill('5');
+    await page.getByTestId('new-run-seeds').fill('1');
+    await page.getByTestId('new-run-start').click();
+    await expect.poll(() => page.getByTestId('compare-panel-optimized').locator('.status').textContent(), { timeout: 120_000 }).toBe('completed');
+    const labels = async () => (await page.getByTestId('compare-learning').getAttribute('data-labels'))?.split('|').sort();
+    await expect.poll(labels, { timeout: 30_000 }).toEqual(['optimized · Test Sharpe', 'optimized · Validation Sharpe', 'original · Test Sharpe', 'original · Validation Sharpe']);
+    // at least one evaluation per line
+    expect(Number(await page.getByTestId('compare-learning').getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
+  }, 180_000);
 });
