@@ -119,7 +119,7 @@ function describeScreen(screen: MarketScreen): string {
   const shown = [cash, buyAndHold, ...ranked, ...(ranked.includes(screen.bestOnTest) || screen.bestOnTest === buyAndHold ? [] : [screen.bestOnTest])];
   const header = `${'rule'.padEnd(40)}${'validation Sharpe'.padStart(18)}${'test Sharpe'.padStart(13)}${'test return'.padStart(13)}${'test trades'.padStart(13)}`;
   const rows = shown.map((rule) => `${rule.rule.padEnd(40)}${rule.validationSharpe.toFixed(2).padStart(18)}${rule.testSharpe.toFixed(2).padStart(13)}${`${rule.testReturnPct.toFixed(2)} %`.padStart(13)}${String(rule.testTrades).padStart(13)}`);
-  const note = `Cash, buy-and-hold, the ${ranked.length} of ${features.length} feature rules ranked first on validation and the best on test (--json lists all).`;
+  const note = `Cash, buy-and-hold, the ${ranked.length} of ${features.length} feature rules ranked first on validation and the best on test (--json lists all); Sharpe ratios annualised, fees as in training.`;
   return `${note}\n${[header, ...rows].join('\n')}\n${describeScreenVerdict(screen)}\n`;
 }
 
