@@ -105,7 +105,7 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     expect(pageErrors).toEqual([]);
   });
 
-  it('overlays both paths\' validation and test Sharpe on one time axis in the compare view (NEAT, original and optimized)', async () => {
+  it('overlays both paths\' validation and test Sharpe on one time axis in the compare view (NEAT, original and optimized), and the run view charts them', async () => {
     await page.goto(serve.url);
     await page.getByTestId('nav-new-run').click();
     await page.getByTestId('new-run-trainer').selectOption('neat');
@@ -118,5 +118,10 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     await expect.poll(labels, { timeout: 30_000 }).toEqual(['optimized · Test Sharpe', 'optimized · Validation Sharpe', 'original · Test Sharpe', 'original · Validation Sharpe']);
     // at least one evaluation per line
     expect(Number(await page.getByTestId('compare-learning').getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
+    // the run view charts the same two series for one run, reopened from History
+    await page.getByTestId('nav-history').click();
+    await page.getByTestId('history-table').locator('tbody tr').first().getByRole('button', { name: 'Open' }).click();
+    await expect.poll(async () => (await page.getByTestId('chart-learning').getAttribute('data-labels'))?.split('|').sort(), { timeout: 30_000 }).toEqual(['Test Sharpe', 'Validation Sharpe']);
+    expect(pageErrors).toEqual([]);
   }, 180_000);
 });
