@@ -318,7 +318,9 @@ export class RunManager extends TypedEmitter<RunManagerEvents> {
           run.process?.kill();
           return;
         }
-        if (run.record.status === 'stopping' && !run.brokeProtocol) {
+        // Stopped (or killed for breaking the protocol) before it was ready, its ready message already
+        // on its way: never start it.
+        if (run.record.status === 'stopping' || finishedStatuses.includes(run.record.status)) {
           run.process?.kill();
           return;
         }

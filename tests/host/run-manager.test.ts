@@ -201,6 +201,17 @@ describe('RunManager', () => {
     expect(failed.error).toMatch(/malformed message/);
   });
 
+  it('does not start a worker that broke the protocol before it was ready, even when its ready message comes after', async () => {
+    const { manager, processes } = createManager();
+    const { id } = manager.start(config);
+    processes[0].say({ type: 'metrics', samples: 'lots' });
+    processes[0].say({ type: 'ready', protocolVersion: 1, pid: 1 }); // already on its way when the host killed it
+    const failed = await manager.whenFinished(id);
+    expect(processes[0].sent.filter((message) => message.type === 'start')).toHaveLength(0);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/malformed message/);
+  });
+
   it('asks a running worker that sends a malformed message to stop, keeps its summary and fails the run with the reason', async () => {
     const { manager, processes } = createManager({ stopTimeoutMs: 10_000 });
     const { id } = manager.start(config);
