@@ -11,6 +11,7 @@ import { DEFAULT_ENV_PARAMS, type EnvParams } from './params.ts';
 import { ACTIONS, OBSERVATION_WIDTH } from './observation.ts';
 import { buyAndHoldCurve, runWindowBatch, type ObservationPolicy } from './evaluate.ts';
 import type { BarRange } from '../features/splits.ts';
+import type { PortfolioMetrics } from '../metrics/portfolio.ts';
 
 /** +1: long while the feature is above zero; -1: long while it is below zero. */
 export type RuleSign = 1 | -1;
@@ -25,11 +26,16 @@ export function featureRuleName(feature: string, sign: RuleSign = 1): string {
   return `long while ${feature} ${sign > 0 ? '>' : '<'} 0`;
 }
 
-/** Long (BUY) while the named macro feature is above zero (sign 1) or below it (sign -1), flat (SELL) otherwise. */
+/** A feature rule's action for one value of its feature: long (BUY) on the sign's side of zero, flat (SELL) otherwise. */
+function ruleAction(sign: RuleSign, value: number): number {
+  return sign * value > 0 ? ACTIONS.BUY : ACTIONS.SELL;
+}
+
+/** Long while the named macro feature is above zero (sign 1) or below it (sign -1), flat otherwise. */
 export function featureRule(name: string, sign: RuleSign = 1): ObservationPolicy {
   const index = MACRO_FEATURES.findIndex((feature) => feature.name === name);
   if (index < 0) throw new RangeError(`no macro feature is called "${name}"`);
-  return (observation) => (sign * observation[index] > 0 ? ACTIONS.BUY : ACTIONS.SELL);
+  return (observation) => ruleAction(sign, observation[index]);
 }
 
 export interface RuleScore {
@@ -67,8 +73,8 @@ export interface MarketScreen {
 
 const beatsOnTest = (score: RuleScore, buyAndHold: RuleScore): boolean => score.testSharpe > 0 && score.testSharpe > buyAndHold.testSharpe;
 
-/** The screen's choice and verdict from scored rules; `rules` must include `cash` and `buy-and-hold`. */
-export function chooseOnValidation(rules: RuleScore[]): MarketScreen {
+/** The screen from scored rules (validation's choice, the best on test, the verdict); `rules` must include `cash` and `buy-and-hold`. */
+export function screenFromScores(rules: RuleScore[]): MarketScreen {
   const buyAndHold = rules.find((score) => score.rule === 'buy-and-hold');
   if (!buyAndHold || !rules.some((score) => score.rule === 'cash')) throw new Error('the screen needs the cash and buy-and-hold rules');
   const chosen = rules.reduce((best, score) => (score.validationSharpe > best.validationSharpe ? score : best));
@@ -84,28 +90,26 @@ export function chooseOnValidation(rules: RuleScore[]): MarketScreen {
 function featureRuleMetrics(market: MarketData, range: BarRange, params: EnvParams) {
   return runWindowBatch(market, range, screenRules.length, (observations, actions) => {
     screenRules.forEach(({ index, sign }, member) => {
-      actions[member] = sign * observations[member * OBSERVATION_WIDTH + index] > 0 ? ACTIONS.BUY : ACTIONS.SELL;
+      actions[member] = ruleAction(sign, observations[member * OBSERVATION_WIDTH + index]);
     });
   }, params).map((curve) => curve.metrics);
+}
+
+/** A rule's score from its metrics over the whole validation and test splits. */
+function scoreOf(rule: string, validation: PortfolioMetrics, test: PortfolioMetrics): RuleScore {
+  return { rule, validationSharpe: validation.sharpe, testSharpe: test.sharpe, testReturnPct: test.totalReturn * 100, testTrades: test.trades };
 }
 
 /** Scores cash, buy-and-hold and every feature rule on the market's validation and test splits. */
 export function screenMarket(market: MarketData, params: EnvParams = DEFAULT_ENV_PARAMS): MarketScreen {
   const validation = featureRuleMetrics(market, market.splits.validation, params);
   const test = featureRuleMetrics(market, market.splits.test, params);
-  const hold = { validation: buyAndHoldCurve(market, market.splits.validation, params).metrics, test: buyAndHoldCurve(market, market.splits.test, params).metrics };
-  const rules: RuleScore[] = [
+  const hold = (split: 'validation' | 'test') => buyAndHoldCurve(market, market.splits[split], params).metrics;
+  return screenFromScores([
     { rule: 'cash', validationSharpe: 0, testSharpe: 0, testReturnPct: 0, testTrades: 0 },
-    { rule: 'buy-and-hold', validationSharpe: hold.validation.sharpe, testSharpe: hold.test.sharpe, testReturnPct: hold.test.totalReturn * 100, testTrades: hold.test.trades },
-    ...screenRules.map(({ feature, sign }, member) => ({
-      rule: featureRuleName(feature, sign),
-      validationSharpe: validation[member].sharpe,
-      testSharpe: test[member].sharpe,
-      testReturnPct: test[member].totalReturn * 100,
-      testTrades: test[member].trades,
-    })),
-  ];
-  return chooseOnValidation(rules);
+    scoreOf('buy-and-hold', hold('validation'), hold('test')),
+    ...screenRules.map(({ feature, sign }, member) => scoreOf(featureRuleName(feature, sign), validation[member], test[member])),
+  ]);
 }
 
 const verdictText: Record<ScreenVerdict, string> = {

@@ -1,7 +1,7 @@
 // The fixed-rule market screen: its choice and verdict from hand-written scores, the feature rule's
 // actions, and the scores it computes on a small market against the env's own evaluation.
 import { describe, expect, it } from 'vitest';
-import { chooseOnValidation, featureRule, featureRuleName, screenHeadline, screenMarket, screenRules, type RuleScore } from '../../../src/core/env/fixed-rules.ts';
+import { screenFromScores, featureRule, featureRuleName, screenHeadline, screenMarket, screenRules, type RuleScore } from '../../../src/core/env/fixed-rules.ts';
 import { MACRO_FEATURES } from '../../../src/core/features/macro.ts';
 import { buyAndHoldCurve, runWindow } from '../../../src/core/env/evaluate.ts';
 import { ACTIONS, OBSERVATION_WIDTH } from '../../../src/core/env/observation.ts';
@@ -10,9 +10,9 @@ import { regimeMarket } from '../../fixtures/market.ts';
 const score = (rule: string, validationSharpe: number, testSharpe: number): RuleScore => ({ rule, validationSharpe, testSharpe, testReturnPct: 0, testTrades: 0 });
 const cash = score('cash', 0, 0);
 
-describe('chooseOnValidation', () => {
+describe('screenFromScores', () => {
   it('carries over when the rule ranked first on validation beats cash and buy-and-hold on test', () => {
-    const screen = chooseOnValidation([cash, score('buy-and-hold', 19.2, -3.6), score('fast', 51.9, 11.1), score('slow', 44.7, 22.0)]);
+    const screen = screenFromScores([cash, score('buy-and-hold', 19.2, -3.6), score('fast', 51.9, 11.1), score('slow', 44.7, 22.0)]);
     expect(screen.chosen.rule).toBe('fast'); // the test split never chooses: slow did better there
     expect(screen.bestOnTest.rule).toBe('slow'); // it only describes what the test split allows
     expect(screen.earningOnTest).toBe(2);
@@ -20,25 +20,25 @@ describe('chooseOnValidation', () => {
   });
 
   it('reverses when that rule loses to cash or to buy-and-hold on test while another rule earns there', () => {
-    expect(chooseOnValidation([cash, score('buy-and-hold', 8.9, -18.7), score('slow', 18.1, -26.7), score('contrarian', -3, 2)]).verdict).toBe('reverses');
+    expect(screenFromScores([cash, score('buy-and-hold', 8.9, -18.7), score('slow', 18.1, -26.7), score('contrarian', -3, 2)]).verdict).toBe('reverses');
     // positive, but below a rising buy-and-hold that another rule beats
-    expect(chooseOnValidation([cash, score('buy-and-hold', 5, 9), score('slow', 18, 4), score('fast', 2, 10)]).verdict).toBe('reverses');
+    expect(screenFromScores([cash, score('buy-and-hold', 5, 9), score('slow', 18, 4), score('fast', 2, 10)]).verdict).toBe('reverses');
   });
 
   it('says nothing earns on test when no rule beats both cash and buy-and-hold there, whatever validation ranks first', () => {
-    const falling = chooseOnValidation([cash, score('buy-and-hold', 8.9, -18.7), score('slow', 18.1, -26.7), score('contrarian', -4.8, -1.1)]);
+    const falling = screenFromScores([cash, score('buy-and-hold', 8.9, -18.7), score('slow', 18.1, -26.7), score('contrarian', -4.8, -1.1)]);
     expect(falling.earningOnTest).toBe(0);
     expect(falling.bestOnTest.rule).toBe('contrarian'); // cash is not a rule to find
     expect(falling.verdict).toBe('nothing-earns-on-test');
     // a rising test split that no rule beats: buy-and-hold earns, but the bar is above it
-    expect(chooseOnValidation([cash, score('buy-and-hold', 5, 9), score('slow', 18, 4)]).verdict).toBe('nothing-earns-on-test');
+    expect(screenFromScores([cash, score('buy-and-hold', 5, 9), score('slow', 18, 4)]).verdict).toBe('nothing-earns-on-test');
   });
 
   it('says so when nothing beats cash on validation, and ties go to the rule listed first', () => {
-    const screen = chooseOnValidation([cash, score('buy-and-hold', -10.4, 1.5), score('slow', -8.5, -0.5), score('also zero', 0, 9)]);
+    const screen = screenFromScores([cash, score('buy-and-hold', -10.4, 1.5), score('slow', -8.5, -0.5), score('also zero', 0, 9)]);
     expect(screen.chosen.rule).toBe('cash');
     expect(screen.verdict).toBe('cash-on-validation');
-    expect(() => chooseOnValidation([score('slow', 1, 1)])).toThrow(/cash and buy-and-hold/);
+    expect(() => screenFromScores([score('slow', 1, 1)])).toThrow(/cash and buy-and-hold/);
   });
 });
 
