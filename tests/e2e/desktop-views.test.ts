@@ -22,6 +22,17 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
+  /** Starts an original/optimized pair of `trainer` from New run, `seconds` each. */
+  async function startComparePair(trainer: string, seconds: number): Promise<void> {
+    await page.goto(serve.url);
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('new-run-trainer').selectOption(trainer);
+    await page.getByTestId('new-run-mode').selectOption('compare');
+    await page.getByTestId('new-run-budget').fill(String(seconds));
+    await page.getByTestId('new-run-seeds').fill('1'); // one seed: a single pair, not an experiment
+    await page.getByTestId('new-run-start').click();
+  }
+
   afterAll(async () => {
     await browser?.close();
     await serve?.stop();
@@ -41,13 +52,7 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
   });
 
   it('runs a compare-both pair and fills both panels and the summary table', async () => {
-    await page.goto(serve.url);
-    await page.getByTestId('nav-new-run').click();
-    await page.getByTestId('new-run-trainer').selectOption('baseline');
-    await page.getByTestId('new-run-mode').selectOption('compare');
-    await page.getByTestId('new-run-budget').fill('4');
-    await page.getByTestId('new-run-seeds').fill('1'); // one seed: a single pair, not an experiment
-    await page.getByTestId('new-run-start').click();
+    await startComparePair('baseline', 4);
 
     await expect.poll(() => page.getByTestId('compare-table').isVisible(), { timeout: 30_000 }).toBe(true);
     await expect.poll(() => page.getByTestId('compare-panel-original').isVisible()).toBe(true);
@@ -106,13 +111,7 @@ describe.skipIf(chromiumMissing)(`desktop views in serve mode${chromiumMissing ?
   });
 
   it('overlays both paths\' validation and test Sharpe on one time axis in the compare view (NEAT, original and optimized), and the run view charts them', async () => {
-    await page.goto(serve.url);
-    await page.getByTestId('nav-new-run').click();
-    await page.getByTestId('new-run-trainer').selectOption('neat');
-    await page.getByTestId('new-run-mode').selectOption('compare');
-    await page.getByTestId('new-run-budget').fill('5');
-    await page.getByTestId('new-run-seeds').fill('1');
-    await page.getByTestId('new-run-start').click();
+    await startComparePair('neat', 5);
     await expect.poll(() => page.getByTestId('compare-panel-optimized').locator('.status').textContent(), { timeout: 120_000 }).toBe('completed');
     const labels = async () => (await page.getByTestId('compare-learning').getAttribute('data-labels'))?.split('|').sort();
     await expect.poll(labels, { timeout: 30_000 }).toEqual(['optimized · Test Sharpe', 'optimized · Validation Sharpe', 'original · Test Sharpe', 'original · Validation Sharpe']);
